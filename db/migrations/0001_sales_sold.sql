@@ -1,0 +1,2 @@
+ALTER TABLE "sales" ADD COLUMN "sold" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "sales" ADD CONSTRAINT "sales_sold" CHECK ("sales"."sold" >= 0 and "sales"."sold" <= "sales"."stock");

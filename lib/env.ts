@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting, parsed once. A bad value is a start-up error that names the variable;
+ * secrets are required in production and generated (and kept under .data/) in development.
+ */
+
+const secret = z.string().min(32, "must be at least 32 characters");
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
+      message: `must start with ${protocols.join(" or ")}`,
+    });
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
+    PGLITE_DIR: z.string().default(".data/pglite"),
+    REDIS_URL: optionalUrl(["redis://", "rediss://"]),
+    UPSTASH_REDIS_REST_URL: optionalUrl(["http://", "https://"]),
+    UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]*$/, "letters, digits, ':', '_' and '-' only")
+      .default("stp:"),
+    AUTH_SECRET: secret.optional(),
+    /** Bearer token for /api/metrics; unset means the endpoint answers 404. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    TOKEN_SECRET: secret.optional(),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    /** Per-policy rate-limit overrides: "buyNow=10/10s,checkout=10/60s". */
+    RATE_LIMITS: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        const out: Record<string, { limit: number; windowSeconds: number }> = {};
+        for (const part of v
+          .split(",")
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const m = /^([A-Za-z]+)=(\d{1,6})\/(\d{1,6})s$/.exec(part);
+          if (!m || Number(m[2]) < 1 || Number(m[3]) < 1) {
+            ctx.addIssue({
+              code: "custom",
+              message: `"${part}" is not name=LIMIT/SECONDSs (e.g. buyNow=10/10s)`,
+            });
+            return z.NEVER;
+          }
+          out[m[1]!] = { limit: Number(m[2]), windowSeconds: Number(m[3]) };
+        }
+        return out;
+      }),
+    /** Holds shorter than this are refused by the sale validator (seconds). */
+    MIN_HOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
+  })
+  .superRefine((v, ctx) => {
+    if (v.UPSTASH_REDIS_REST_URL && !v.UPSTASH_REDIS_REST_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_TOKEN"],
+        message: "is required with UPSTASH_REDIS_REST_URL",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof schema> & { AUTH_SECRET: string; TOKEN_SECRET: string };
+
+/** Secrets for local runs of this checkout, generated once and kept in .data/secrets.json (mode 600). */
+export type LocalSecrets = {
+  AUTH_SECRET: string;
+  TOKEN_SECRET: string;
+  NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: string;
+  METRICS_TOKEN: string;
+};
+
+export function localSecrets(): LocalSecrets {
+  const file = path.join(process.cwd(), ".data", "secrets.json");
+  const kept: Partial<LocalSecrets> = existsSync(file)
+    ? JSON.parse(readFileSync(file, "utf8"))
+    : {};
+  const secrets: LocalSecrets = {
+    AUTH_SECRET: kept.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+    TOKEN_SECRET: kept.TOKEN_SECRET ?? randomBytes(32).toString("base64url"),
+    NEXT_SERVER_ACTIONS_ENCRYPTION_KEY:
+      kept.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    METRICS_TOKEN: kept.METRICS_TOKEN ?? randomBytes(18).toString("base64url"),
+  };
+  if (Object.keys(kept).length !== Object.keys(secrets).length) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const v = parsed.data;
+  if (v.AUTH_SECRET && v.TOKEN_SECRET)
+    return { ...v, AUTH_SECRET: v.AUTH_SECRET, TOKEN_SECRET: v.TOKEN_SECRET };
+  if (v.NODE_ENV === "production") {
+    const missing = ["AUTH_SECRET", "TOKEN_SECRET"].filter((k) => !v[k as "AUTH_SECRET"]);
+    throw new Error(
+      `Invalid environment:\n${missing.map((k) => `  ${k}: is required in production (at least 32 random characters, e.g. \`openssl rand -base64 32\`)`).join("\n")}`,
+    );
+  }
+  const dev = localSecrets();
+  return {
+    ...v,
+    AUTH_SECRET: v.AUTH_SECRET ?? dev.AUTH_SECRET,
+    TOKEN_SECRET: v.TOKEN_SECRET ?? dev.TOKEN_SECRET,
+  };
+}
+
+let cached: Env | undefined;
+
+/** The parsed environment of this process (parsed on first use, then kept). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,171 @@
+import { createHash } from "node:crypto";
+import type { Requester, UpstashRequest, UpstashResponse } from "@upstash/redis";
+import { createClient } from "redis";
+
+/**
+ * A `Requester` for `@upstash/redis` over a plain TCP connection (node-redis), so the same
+ * `Redis` class, Lua scripts and `@upstash/ratelimit` run on self-hosted Redis as on Upstash.
+ *
+ * Traps handled here:
+ * - node-redis 6 speaks RESP3 by default; Upstash's replies are RESP2-shaped, so we ask for RESP2.
+ * - Upstash scripts start with `#!lua flags=allow-key-locking`, which open-source Redis rejects:
+ *   the shebang line is stripped and the original SHA is mapped to the stripped script's SHA.
+ * - A pipeline keeps every command's own reply or error (one failure does not sink the rest).
+ */
+
+type Command = (string | number | boolean)[];
+type Reply = UpstashResponse<unknown>;
+
+const SHEBANG = /^#!lua[^\n]*\n/;
+
+const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
+
+export class TcpRequester implements Requester {
+  readonly client: ReturnType<typeof connect>;
+  private connecting: Promise<unknown> | undefined;
+  /** original script SHA → SHA of the script as loaded (shebang stripped) */
+  private readonly shaMap = new Map<string, string>();
+  /** Commands sent, for the metrics endpoint and the herd report. */
+  commandCount = 0;
+
+  constructor(url: string, options: { name?: string } = {}) {
+    this.client = connect(url, options.name);
+    // Without a listener node-redis throws on connection errors; callers see failed commands instead.
+    this.client.on("error", () => {});
+  }
+
+  private async ready(): Promise<void> {
+    if (this.client.isReady) return;
+    if (!this.client.isOpen) {
+      this.connecting ??= this.client.connect().finally(() => (this.connecting = undefined));
+    }
+    // While Redis is down, fail fast instead of queueing: callers answer "unavailable".
+    await withDeadline(this.connecting ?? Promise.resolve(), COMMAND_TIMEOUT_MS, "connect");
+    if (!this.client.isReady) throw new Error("not connected");
+  }
+
+  async quit(): Promise<void> {
+    if (this.client.isOpen) await this.client.quit();
+  }
+
+  /** Rewrites script commands that open-source Redis would refuse. */
+  private translate(cmd: Command): string[] {
+    const args = cmd.map((a) => (typeof a === "string" ? a : String(a)));
+    const name = args[0]?.toLowerCase();
+    if ((name === "eval" || name === "eval_ro") && args[1] && SHEBANG.test(args[1])) {
+      const original = sha1(args[1]);
+      const stripped = args[1].replace(SHEBANG, "");
+      this.shaMap.set(original, sha1(stripped));
+      args[1] = stripped;
+    } else if ((name === "evalsha" || name === "evalsha_ro") && args[1]) {
+      args[1] = this.shaMap.get(args[1]) ?? args[1];
+    } else if (
+      name === "script" &&
+      args[1]?.toLowerCase() === "load" &&
+      args[2] &&
+      SHEBANG.test(args[2])
+    ) {
+      const original = sha1(args[2]);
+      const stripped = args[2].replace(SHEBANG, "");
+      this.shaMap.set(original, sha1(stripped));
+      args[2] = stripped;
+    }
+    return args;
+  }
+
+  private async send(cmd: Command): Promise<Reply> {
+    this.commandCount++;
+    try {
+      return {
+        result: normalize(
+          await withDeadline(
+            this.client.sendCommand(this.translate(cmd)),
+            COMMAND_TIMEOUT_MS,
+            String(cmd[0]),
+          ),
+        ),
+      };
+    } catch (error) {
+      return { error: errorText(error) };
+    }
+  }
+
+  async request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
+    try {
+      await this.ready();
+    } catch (error) {
+      throw new Error(`Redis is unreachable: ${errorText(error)}`);
+    }
+    const path = req.path ?? [];
+    if (path.length === 0)
+      return (await this.send(req.body as Command)) as UpstashResponse<TResult>;
+    const commands = req.body as Command[];
+    if (path[0] === "pipeline") {
+      // node-redis writes commands issued in the same tick back to back on the socket.
+      const replies = await Promise.all(commands.map((c) => this.send(c)));
+      return replies as UpstashResponse<TResult>;
+    }
+    if (path[0] === "multi-exec") {
+      return (await this.multiExec(commands)) as UpstashResponse<TResult>;
+    }
+    throw new Error(`TcpRequester: unsupported request path /${path.join("/")}`);
+  }
+
+  private async multiExec(commands: Command[]): Promise<Reply[]> {
+    const multi = this.client.multi();
+    for (const c of commands) multi.addCommand(this.translate(c));
+    this.commandCount += commands.length + 2;
+    try {
+      const replies = (await multi.exec()) as unknown[];
+      return replies.map((r) =>
+        r instanceof Error ? { error: r.message } : { result: normalize(r) },
+      );
+    } catch (error) {
+      // node-redis reports a transaction with failed commands as one error carrying every reply.
+      const replies = (error as { replies?: unknown[] }).replies;
+      if (!Array.isArray(replies)) throw error;
+      return replies.map((r) =>
+        r instanceof Error ? { error: r.message } : { result: normalize(r) },
+      );
+    }
+  }
+}
+
+/** No single command may take longer: a hung Redis must become an error, not a hung request. */
+const COMMAND_TIMEOUT_MS = Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 2_000);
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`Redis ${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+function connect(url: string, name?: string) {
+  return createClient({
+    url,
+    RESP: 2,
+    name,
+    // Commands issued while disconnected fail at once rather than waiting in memory.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
+    },
+  });
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** RESP2 replies as Upstash's REST API returns them: strings, integers, null and arrays. */
+function normalize(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value === undefined) return null;
+  return value;
+}

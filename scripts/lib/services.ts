@@ -1,0 +1,78 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/** Start-up helpers shared by `npm start` and `npm run dev`: secrets, a private Redis, waiting on ports. */
+
+const dataDir = path.join(process.cwd(), ".data");
+
+export function portOpen(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(500);
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+  });
+}
+
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  host = "127.0.0.1",
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await portOpen(port, host)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing answered on ${host}:${port} within ${timeoutMs} ms`);
+}
+
+async function freePort(from: number): Promise<number> {
+  for (let port = from; port < from + 100; port++) if (!(await portOpen(port))) return port;
+  throw new Error(`no free port in ${from}..${from + 99}`);
+}
+
+/**
+ * Redis has no embedded form that runs Lua, so with no REDIS_URL / Upstash settings we start a
+ * private redis-server from PATH (own port, data in .data/redis) and stop it when we exit.
+ */
+export async function ensureRedis(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url?: string; child?: ChildProcess }> {
+  if (env.REDIS_URL || env.UPSTASH_REDIS_REST_URL) return {};
+  const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+  if (which.status !== 0) {
+    throw new Error(
+      "Stampede needs Redis (the gate runs Lua scripts in it) and none is configured.\n" +
+        "  Either set REDIS_URL=redis://host:port (or UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN),\n" +
+        "  or install redis-server so the shop can start a private one:\n" +
+        "    Debian/Ubuntu: sudo apt-get install -y redis-server    macOS: brew install redis",
+    );
+  }
+  const port = await freePort(6390);
+  const dir = path.join(dataDir, "redis");
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(
+    "redis-server",
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  await waitForPort(port, 5_000);
+  return { url: `redis://127.0.0.1:${port}`, child };
+}

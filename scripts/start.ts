@@ -1,0 +1,84 @@
+import path from "node:path";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { demoAccounts } from "@/db/catalog-data";
+import { localSecrets } from "@/lib/env";
+import { prepareDb } from "./lib/prepare-db";
+import { ensureRedis, portOpen } from "./lib/services";
+
+/**
+ * `npm start`: one command from a fresh clone to a running shop. Generates local secrets,
+ * starts a private Redis when none is configured, migrates and seeds the database, builds,
+ * and serves on 127.0.0.1:3000 (PORT/HOST to change). Ctrl-C stops everything it started.
+ */
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const skipBuild = process.argv.includes("--no-build") || process.env.SKIP_BUILD === "1";
+
+const children: ChildProcess[] = [];
+const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill("SIGTERM"));
+process.on("SIGINT", () => (stopAll(), process.exit(130)));
+process.on("SIGTERM", () => (stopAll(), process.exit(143)));
+process.on("exit", stopAll);
+
+async function main() {
+  if (await portOpen(port, host)) {
+    throw new Error(
+      `${host}:${port} is already in use (another shop, or another program). Set PORT to use another port.`,
+    );
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...localSecrets(),
+    ...process.env,
+    NODE_ENV: "production",
+    AUTH_TRUST_HOST: "true",
+  };
+
+  const redis = await ensureRedis(env);
+  if (redis.child) {
+    children.push(redis.child);
+    env.REDIS_URL = redis.url;
+    console.log(`• Redis: private redis-server on ${redis.url} (data in .data/redis)`);
+  } else {
+    console.log(`• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL}`);
+  }
+  console.log(
+    `• PostgreSQL: ${env.DATABASE_URL ? env.DATABASE_URL.replace(/\/\/[^@]*@/, "//…@") : `embedded PGlite in ${env.PGLITE_DIR ?? ".data/pglite"}`}`,
+  );
+
+  await prepareDb(env, { withSeed: process.env.SEED !== "0" });
+  console.log("• Database migrated and seeded");
+
+  if (!skipBuild) {
+    console.log("• Building (next build)…");
+    const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+
+  // server.ts: the fast lane for the hot sale routes, Next.js for everything else, one port.
+  const server = spawn(path.join("node_modules", ".bin", "tsx"), ["server.ts"], {
+    stdio: "inherit",
+    env: { ...env, HOST: host, PORT: String(port) },
+  });
+  children.push(server);
+  server.on("exit", (code) => {
+    stopAll();
+    process.exit(code ?? 1);
+  });
+
+  console.log(`
+  Stampede is starting on http://${host}:${port}
+    shopper   ${demoAccounts.shopper.email} / ${demoAccounts.shopper.password}
+    merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
+    metrics   curl -H "authorization: Bearer ${env.METRICS_TOKEN}" http://${host}:${port}/api/metrics
+  Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}.
+`);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `\nStampede could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  stopAll();
+  process.exit(1);
+});
