@@ -1,0 +1,104 @@
+import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics/registry";
+import { recordOutcome } from "@/lib/metrics/sale-stats";
+import { limit } from "@/lib/ratelimit/limiter";
+import { budget } from "@/lib/resilience/bulkhead";
+import { isShed } from "@/lib/resilience/unavailable";
+import { signPurchaseToken } from "@/lib/tokens/purchase-token";
+import { withArming } from "./arm";
+import { gate } from "./gate";
+
+/**
+ * Buy Now, the one implementation behind the server action, the JSON route and the fast
+ * lane: rate limit per shopper → per-instance gate budget (shed, never queue) → one atomic
+ * grant in Redis → a signed purchase token. Every answer is a value of this union.
+ */
+
+export type BuyNowResult =
+  | {
+      status: "secured";
+      saleId: string;
+      token: string;
+      expiresAt: number;
+      position: number;
+      serverTime: number;
+    }
+  | { status: "in_line"; position: number; serverTime: number }
+  | { status: "sold_out" }
+  | { status: "not_started"; startsAt: number; serverTime: number }
+  | { status: "ended" }
+  | { status: "already_purchased" }
+  | { status: "rate_limited"; retryAfterMs: number }
+  | { status: "unavailable"; retryAfterMs: number; reason: "busy" | "paused" | "error" }
+  | { status: "not_found" };
+
+export const isUuid = (s: unknown): s is string =>
+  typeof s === "string" &&
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** HTTP status for each answer; the body is the answer itself. */
+export const buyNowHttpStatus = (r: BuyNowResult): number =>
+  r.status === "rate_limited"
+    ? 429
+    : r.status === "unavailable"
+      ? 503
+      : r.status === "not_found"
+        ? 404
+        : 200;
+
+const jitter = (min: number, max: number) => Math.round(min + Math.random() * (max - min));
+
+export async function buyNow(saleId: string, userId: string): Promise<BuyNowResult> {
+  const started = performance.now();
+  const result = await decide(saleId, userId);
+  const ms = performance.now() - started;
+  const m = metrics();
+  m.buyNow.inc({ status: result.status });
+  m.buyNowSeconds.observe(ms / 1000);
+  if (result.status !== "not_found") recordOutcome(saleId, result.status, ms);
+  return result;
+}
+
+async function decide(saleId: string, userId: string): Promise<BuyNowResult> {
+  if (!isUuid(saleId)) return { status: "not_found" };
+  const rl = await limit("buyNow", userId);
+  if (!rl.ok) return { status: "rate_limited", retryAfterMs: rl.retryAfterMs };
+  let reply;
+  try {
+    // Arming (a PostgreSQL read, once per process) waits outside the budget: slots are for Redis calls.
+    reply = await withArming(saleId, () => budget("gate").run(() => gate.grant(saleId, userId)));
+  } catch (error) {
+    if (isShed(error))
+      return { status: "unavailable", retryAfterMs: error.retryAfterMs, reason: "busy" };
+    log.error({ err: error, saleId }, "buy-now: gate call failed");
+    return { status: "unavailable", retryAfterMs: jitter(500, 1500), reason: "error" };
+  }
+  switch (reply.s) {
+    case "secured":
+      return {
+        status: "secured",
+        saleId,
+        token: await signPurchaseToken({
+          userId,
+          saleId,
+          holdId: reply.hold,
+          expiresAt: reply.exp,
+        }),
+        expiresAt: reply.exp,
+        position: reply.pos,
+        serverTime: reply.now,
+      };
+    case "in_line":
+      return { status: "in_line", position: reply.pos, serverTime: reply.now };
+    case "sold_out":
+    case "ended":
+    case "already_purchased":
+      return { status: reply.s };
+    case "not_started":
+      return { status: "not_started", startsAt: reply.startsAt, serverTime: reply.now };
+    case "paused":
+      return { status: "unavailable", retryAfterMs: jitter(3000, 6000), reason: "paused" };
+    case "not_armed":
+      return { status: "not_found" };
+  }
+}

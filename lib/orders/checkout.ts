@@ -1,0 +1,123 @@
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { orders } from "@/db/schema";
+import { withArming } from "@/lib/gate/arm";
+import { gate, orderIdFor } from "@/lib/gate/gate";
+import { log } from "@/lib/log";
+import { redis } from "@/lib/redis/client";
+import { saleKeys } from "@/lib/redis/keys";
+import { verifyPurchaseToken } from "@/lib/tokens/purchase-token";
+import { writeOrder } from "./write-order";
+
+/**
+ * Checkout: verify the token → consume the hold in Redis (atomic, single use; the purchase
+ * event lands in the sale's outbox stream in the same step) → write the order to PostgreSQL.
+ * If PostgreSQL is slow or down the shopper still gets "received": the outbox worker writes
+ * the order later, exactly once.
+ */
+
+export type CheckoutResult =
+  | { status: "confirmed" | "received"; orderId: string; saleId: string; replay: boolean }
+  | { status: "invalid_token"; message: string }
+  | { status: "expired"; message: string }
+  | { status: "forbidden"; message: string }
+  | { status: "used"; message: string }
+  | { status: "unavailable"; message: string; retryAfterMs: number };
+
+/** HTTP status for each outcome (the JSON route and the fast lane share it). */
+export const checkoutHttpStatus: Record<CheckoutResult["status"], number> = {
+  confirmed: 201,
+  received: 201,
+  invalid_token: 400,
+  expired: 410,
+  forbidden: 403,
+  used: 409,
+  unavailable: 503,
+};
+
+const PG_WRITE_TIMEOUT_MS = 2_000;
+
+function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e) => (clearTimeout(t), reject(e)),
+    );
+  });
+}
+
+async function orderInDb(orderId: string): Promise<boolean> {
+  try {
+    const rows = await timeout(
+      db().select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).limit(1),
+      PG_WRITE_TIMEOUT_MS,
+    );
+    return rows.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export async function checkout(userId: string, token: unknown): Promise<CheckoutResult> {
+  const verified = await verifyPurchaseToken(token);
+  if (!verified.ok) {
+    if (verified.reason === "expired")
+      return {
+        status: "expired",
+        message: "Your hold has expired. The unit went back to the sale.",
+      };
+    return { status: "invalid_token", message: "That purchase token is not valid." };
+  }
+  const { saleId, holdId } = verified.claims;
+  if (verified.claims.userId !== userId)
+    return { status: "forbidden", message: "That purchase token belongs to another shopper." };
+  const orderId = orderIdFor(saleId, holdId);
+
+  let reply;
+  try {
+    reply = await withArming(saleId, () => gate.consume(saleId, userId, holdId));
+  } catch (error) {
+    log.error({ err: error, saleId }, "checkout: gate unavailable");
+    return {
+      status: "unavailable",
+      message: "Checkout is busy. Try again in a moment; your hold is kept.",
+      retryAfterMs: 1_000,
+    };
+  }
+
+  switch (reply.s) {
+    case "consumed":
+      try {
+        await timeout(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS);
+        // Written: the worker need not see this entry (if it already did, its write is a no-op).
+        await redis()
+          .xdel(saleKeys(saleId).outbox, reply.entry)
+          .catch(() => {});
+        return { status: "confirmed", orderId, saleId, replay: false };
+      } catch (error) {
+        log.warn({ err: error, saleId, orderId }, "checkout: order left to the outbox");
+        return { status: "received", orderId, saleId, replay: false };
+      }
+    case "already_consumed":
+      return {
+        status: (await orderInDb(orderId)) ? "confirmed" : "received",
+        orderId,
+        saleId,
+        replay: true,
+      };
+    case "not_yours":
+      return { status: "forbidden", message: "That purchase token belongs to another shopper." };
+    case "expired":
+      return {
+        status: "expired",
+        message: "Your hold has expired. The unit went back to the sale.",
+      };
+    case "no_hold":
+    case "not_armed":
+      return {
+        status: "used",
+        message: "That purchase token is no longer valid: its hold was released or used.",
+      };
+  }
+}

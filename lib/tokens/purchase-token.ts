@@ -1,0 +1,84 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { env } from "@/lib/env";
+
+/**
+ * Purchase tokens: compact HS256 JWTs with `sub` the shopper, `sale` the sale, `jti` the hold id
+ * and `exp` the hold's expiry. No `iat`, so signing the same hold twice gives the same token:
+ * a shopper who asks again gets the very token they already have.
+ * A valid signature is not enough to buy: checkout also needs the hold to be live in Redis,
+ * which is what makes a token single-use.
+ */
+
+export type PurchaseClaims = { userId: string; saleId: string; holdId: string; expiresAt: number };
+
+export type VerifyResult =
+  | { ok: true; claims: PurchaseClaims }
+  | { ok: false; reason: "malformed" | "bad_signature" | "expired" | "wrong_claims" };
+
+const ISSUER = "stampede";
+/**
+ * Three base64url segments, the last an HS256 signature (32 bytes: 43 characters, the last one
+ * with its two spare bits zero). The decoder forgives padding, whitespace and spare bits, so
+ * without this one token would have many spellings that all verify.
+ */
+const COMPACT_HS256 = /^[\w-]+\.[\w-]+\.[\w-]{42}[AEIMQUYcgkosw048]$/;
+/** The HMAC key, imported once per secret (jose would import a raw secret on every call). */
+const keys = new Map<string, Promise<CryptoKey>>();
+const key = (secret: Uint8Array | string = env().TOKEN_SECRET): Promise<CryptoKey> => {
+  const raw = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
+  const id = Buffer.from(raw).toString("base64");
+  let k = keys.get(id);
+  if (!k) {
+    k = crypto.subtle.importKey(
+      "raw",
+      new Uint8Array(raw),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
+    keys.set(id, k);
+  }
+  return k;
+};
+
+export async function signPurchaseToken(c: PurchaseClaims, secret?: Uint8Array): Promise<string> {
+  return new SignJWT({ sale: c.saleId })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuer(ISSUER)
+    .setSubject(c.userId)
+    .setJti(c.holdId)
+    .setExpirationTime(Math.ceil(c.expiresAt / 1000))
+    .sign(await key(secret));
+}
+
+export async function verifyPurchaseToken(
+  token: unknown,
+  secret?: Uint8Array,
+): Promise<VerifyResult> {
+  if (typeof token !== "string" || token.length > 2048 || !COMPACT_HS256.test(token))
+    return { ok: false, reason: "malformed" };
+  try {
+    const { payload } = await jwtVerify(token, await key(secret), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      clockTolerance: 0,
+    });
+    const { sub, jti, exp, sale } = payload;
+    if (
+      typeof sub !== "string" ||
+      typeof jti !== "string" ||
+      typeof sale !== "string" ||
+      typeof exp !== "number"
+    ) {
+      return { ok: false, reason: "wrong_claims" };
+    }
+    return { ok: true, claims: { userId: sub, saleId: sale, holdId: jti, expiresAt: exp * 1000 } };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { ok: false, reason: "expired" };
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return { ok: false, reason: "bad_signature" };
+    if (error instanceof errors.JWTClaimValidationFailed)
+      return { ok: false, reason: "wrong_claims" };
+    return { ok: false, reason: "malformed" };
+  }
+}
