@@ -1,0 +1,180 @@
+import type { Redis } from "@upstash/redis";
+import { redis as defaultRedis } from "@/lib/redis/client";
+import { keys } from "@/lib/redis/keys";
+import { withTimeout } from "@/lib/resilience/timeout";
+
+/**
+ * Next.js's incremental cache (ISR pages, route handler responses, `unstable_cache` data) in
+ * Redis, so every instance serves what any one rendered, and a tag revalidated on one instance
+ * (a merchant's edit) is stale on all of them. On when NEXT_CACHE_HANDLER=redis (next.config.ts,
+ * which loads it through next-cache-handler.mjs); one instance keeps Next.js's own cache.
+ *
+ * Tags follow Next.js's file-system cache: `revalidateTag(tag, profile)` marks the tag stale now
+ * (the next request gets the old entry and regenerates it in the background) and expired after
+ * the profile's `expire`; `revalidateTag(tag)` expires it now (the next request renders afresh).
+ * Redis trouble never fails a page: a read that does not answer in time is a miss, and after a
+ * failure Redis is skipped for a second, so an outage costs one timeout a second, not one a request.
+ */
+
+const READ_TIMEOUT_MS = 500;
+const WRITE_TIMEOUT_MS = 2_000;
+const SKIP_AFTER_FAILURE_MS = 1_000;
+const MAX_TTL_SECONDS = 7 * 24 * 3600;
+const TAGS_HEADER = "x-next-cache-tags";
+const FORMAT = "v1:";
+
+/** The parts of Next.js's cache values and contexts this handler reads; the rest is opaque. */
+type CacheValue = {
+  kind: string;
+  headers?: Record<string, unknown>;
+  tags?: string[];
+  revalidate?: number | false;
+} | null;
+type CacheControl = { revalidate?: number | false; expire?: number };
+type GetContext = { kind?: string; tags?: string[]; softTags?: string[]; revalidate?: unknown };
+type SetContext = { fetchCache?: boolean; tags?: string[]; cacheControl?: CacheControl };
+
+export type StoredEntry = {
+  lastModified: number;
+  value: CacheValue;
+  cacheControl?: CacheControl;
+  tags: string[];
+};
+
+/** JSON with Buffers and Maps (an app page's RSC payload and segments) kept intact. */
+export function serializeEntry(entry: StoredEntry): string {
+  return (
+    FORMAT +
+    JSON.stringify(entry, function (this: Record<string, unknown>, key, value: unknown) {
+      const raw = this[key];
+      if (Buffer.isBuffer(raw)) return { $b: raw.toString("base64") };
+      if (raw instanceof Map) return { $m: [...raw.entries()] };
+      return value;
+    })
+  );
+}
+
+export function parseEntry(text: string): StoredEntry | null {
+  if (!text.startsWith(FORMAT)) return null;
+  return JSON.parse(text.slice(FORMAT.length), (_key, value: unknown) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const o = value as Record<string, unknown>;
+      const only = Object.keys(o).length === 1;
+      if (only && typeof o.$b === "string") return Buffer.from(o.$b, "base64");
+      if (only && Array.isArray(o.$m)) return new Map(o.$m as [string, unknown][]);
+    }
+    return value;
+  }) as StoredEntry;
+}
+
+/** The tags an entry answers to: a page's from its tags header, a data entry's from the call. */
+function tagsOf(value: CacheValue, ctxTags: readonly string[] = []): string[] {
+  const header = value?.headers?.[TAGS_HEADER];
+  const fromHeader = typeof header === "string" && header !== "" ? header.split(",") : [];
+  return [...new Set([...fromHeader, ...(value?.tags ?? []), ...ctxTags])];
+}
+
+function ttlSeconds(cacheControl: CacheControl | undefined): number {
+  const expire = cacheControl?.expire;
+  return typeof expire === "number" && expire > 0
+    ? Math.min(MAX_TTL_SECONDS, Math.max(60, Math.ceil(expire)))
+    : MAX_TTL_SECONDS;
+}
+
+/** How many seconds the entry stays fresh; false or 0 when it never goes stale by time. */
+function revalidateSeconds(entry: StoredEntry, ctx: GetContext): number {
+  const fromCtx = typeof ctx.revalidate === "number" ? ctx.revalidate : 0;
+  const r = fromCtx || entry.cacheControl?.revalidate || entry.value?.revalidate || 0;
+  return typeof r === "number" && r > 0 ? r : 0;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v) || 0);
+
+let skipUntil = 0;
+let redisFactory: () => Redis = defaultRedis;
+
+/** Tests point the handler at their own client. */
+export function useRedis(factory: () => Redis): void {
+  redisFactory = factory;
+  skipUntil = 0;
+}
+
+async function call<T>(ms: number, op: (r: Redis) => Promise<T>): Promise<T | undefined> {
+  if (Date.now() < skipUntil) return undefined;
+  try {
+    return await withTimeout(ms, () => op(redisFactory()));
+  } catch {
+    skipUntil = Date.now() + SKIP_AFTER_FAILURE_MS;
+    return undefined;
+  }
+}
+
+export default class RedisCacheHandler {
+  // Next.js passes its context (dev, fs, limits); nothing in it applies to a shared Redis cache.
+  constructor(_ctx?: unknown) {}
+
+  async get(cacheKey: string, ctx: GetContext = {}) {
+    const raw = await call(READ_TIMEOUT_MS, (r) => r.get<unknown>(keys.nextCache(cacheKey)));
+    if (typeof raw !== "string") return null;
+    const entry = parseEntry(raw);
+    if (!entry) return null;
+    const tags = [...new Set([...entry.tags, ...(ctx.tags ?? []), ...(ctx.softTags ?? [])])];
+    if (tags.length > 0) {
+      const fields = tags.flatMap((t) => [`s:${t}`, `e:${t}`]);
+      const marks = await call(READ_TIMEOUT_MS, (r) =>
+        r.hmget<Record<string, unknown>>(keys.nextCacheTags(), ...fields),
+      );
+      if (marks === undefined) return null; // cannot tell whether it was revalidated
+      const now = Date.now();
+      let stale = false;
+      for (const t of tags) {
+        const expired = num(marks?.[`e:${t}`]);
+        if (expired > entry.lastModified && expired <= now) return null;
+        if (num(marks?.[`s:${t}`]) > entry.lastModified) stale = true;
+      }
+      if (stale) {
+        // Next.js decides staleness from lastModified + revalidate: report an age just past it,
+        // so the old entry is served once while a fresh one renders. No timer: render now.
+        const seconds = revalidateSeconds(entry, ctx);
+        if (!seconds) return null;
+        const lastModified = now - seconds * 1000 - 1_000;
+        return { lastModified, value: entry.value, cacheControl: entry.cacheControl };
+      }
+    }
+    return {
+      lastModified: entry.lastModified,
+      value: entry.value,
+      cacheControl: entry.cacheControl,
+    };
+  }
+
+  async set(cacheKey: string, data: CacheValue, ctx: SetContext = {}) {
+    const cacheControl = ctx.fetchCache ? undefined : ctx.cacheControl;
+    const entry: StoredEntry = {
+      lastModified: Date.now(),
+      value: data,
+      cacheControl,
+      tags: tagsOf(data, ctx.tags),
+    };
+    const payload = serializeEntry(entry);
+    await call(WRITE_TIMEOUT_MS, (r) =>
+      r.set(keys.nextCache(cacheKey), payload, { ex: ttlSeconds(cacheControl) }),
+    );
+  }
+
+  async revalidateTag(tags: string | string[], durations?: { expire?: number }) {
+    const list = typeof tags === "string" ? [tags] : tags;
+    if (list.length === 0) return;
+    const now = Date.now();
+    const marks: Record<string, number> = {};
+    for (const t of list) {
+      if (durations) {
+        marks[`s:${t}`] = now;
+        if (durations.expire !== undefined) marks[`e:${t}`] = now + durations.expire * 1000;
+      } else marks[`e:${t}`] = now;
+    }
+    await call(WRITE_TIMEOUT_MS, (r) => r.hset(keys.nextCacheTags(), marks));
+  }
+
+  resetRequestCache() {}
+}

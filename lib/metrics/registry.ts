@@ -1,0 +1,131 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { dbHandle } from "@/db";
+import { cacheStats } from "@/lib/cache/stats";
+import { publicStateStats } from "@/lib/gate/public-state";
+import { limiterStats } from "@/lib/ratelimit/limiter";
+import { redis, redisHandle } from "@/lib/redis/client";
+import { keys, saleKeys } from "@/lib/redis/keys";
+import { bulkheadStats } from "@/lib/resilience/bulkhead";
+import { breakerState } from "@/lib/resilience/db-guard";
+
+/**
+ * Prometheus metrics for this instance (prom-client), served at /api/metrics. Hot-path code
+ * only bumps counters; everything else is read when Prometheus scrapes.
+ */
+
+type Metrics = ReturnType<typeof build>;
+const g = globalThis as unknown as { __stampedeMetrics?: Metrics };
+
+function build() {
+  const registry = new Registry();
+  const buyNow = new Counter({
+    name: "stampede_buy_now_total",
+    help: "Buy Now answers by status",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const buyNowSeconds = new Histogram({
+    name: "stampede_buy_now_seconds",
+    help: "Buy Now latency (rate limit + gate + token)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const checkout = new Counter({
+    name: "stampede_checkout_total",
+    help: "Checkout answers by status",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const checkoutSeconds = new Histogram({
+    name: "stampede_checkout_seconds",
+    help: "Checkout latency (token, consume, order write)",
+    buckets: [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  new Counter({
+    name: "stampede_db_queries_total",
+    help: "SQL statements sent by this instance",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(dbHandle().queryCount());
+    },
+  });
+  new Counter({
+    name: "stampede_redis_commands_total",
+    help: "Redis commands (or REST requests) sent by this instance",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(redisHandle().commandCount());
+    },
+  });
+  new Gauge({
+    name: "stampede_cache_events",
+    help: "Read-through cache counters by cache and event (hits, misses, coalesced, loads, staleServes, lockWaits, …)",
+    labelNames: ["cache", "event"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [name, stats] of Object.entries(cacheStats()))
+        for (const [event, n] of Object.entries(stats))
+          if (typeof n === "number") this.set({ cache: name, event }, n);
+      for (const [event, n] of Object.entries(publicStateStats))
+        this.set({ cache: "sale-state", event }, n);
+    },
+  });
+  new Gauge({
+    name: "stampede_rate_limit_events",
+    help: "Rate-limit decisions by policy and outcome (allowed, limited, unavailable)",
+    labelNames: ["policy", "outcome"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [policy, s] of Object.entries(limiterStats()))
+        for (const [outcome, n] of Object.entries(s)) this.set({ policy, outcome }, n);
+    },
+  });
+  new Gauge({
+    name: "stampede_bulkhead",
+    help: "Concurrency budgets: limit, active, admitted and shed calls",
+    labelNames: ["budget", "field"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const b of bulkheadStats())
+        for (const field of ["limit", "active", "admitted", "shed"] as const)
+          this.set({ budget: b.name, field }, b[field]);
+    },
+  });
+  new Gauge({
+    name: "stampede_db_breaker_open",
+    help: "PostgreSQL circuit breaker: 0 closed, 0.5 half-open, 1 open",
+    registers: [registry],
+    collect() {
+      const s = breakerState();
+      this.set(s === "open" ? 1 : s === "half-open" ? 0.5 : 0);
+    },
+  });
+  new Gauge({
+    name: "stampede_outbox_pending",
+    help: "Purchases in the outbox not yet written to PostgreSQL (all armed sales)",
+    registers: [registry],
+    async collect() {
+      const sales = ((await redis().smembers(keys.armed())) as unknown[]).map(String);
+      const lens = await Promise.all(sales.map((id) => redis().xlen(saleKeys(id).outbox)));
+      this.set(lens.reduce((a, b) => a + Number(b), 0));
+    },
+  });
+  new Gauge({
+    name: "stampede_outbox_dead_letters",
+    help: "Entries in the dead-letter stream",
+    registers: [registry],
+    async collect() {
+      this.set(Number(await redis().xlen(keys.outboxDead())));
+    },
+  });
+  return { registry, buyNow, buyNowSeconds, checkout, checkoutSeconds };
+}
+
+export const metrics = (): Metrics => (g.__stampedeMetrics ??= build());

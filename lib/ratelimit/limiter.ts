@@ -1,0 +1,117 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import { redis as defaultRedis, type Redis } from "@/lib/redis/client";
+import { env } from "@/lib/env";
+import { keys } from "@/lib/redis/keys";
+import { POLICIES, type Policy, type PolicyName } from "./policies";
+
+/**
+ * One `Ratelimit` per policy per process (its ephemeral cache then answers repeat offenders
+ * without a Redis round trip). A Redis timeout or error applies the policy's `whenUnavailable`.
+ */
+
+export type LimitResult =
+  | {
+      ok: true;
+      remaining: number;
+      /** Redis did not answer; let through by a fail-open policy. */ degraded?: true;
+    }
+  | {
+      ok: false;
+      /** How long until a retry can pass (ms, rounded up). */
+      retryAfterMs: number;
+      /** When the window resets (ms since epoch). */
+      reset: number;
+      /** "unavailable": Redis did not answer and the policy fails closed. */
+      reason: "limited" | "unavailable";
+    };
+
+export type LimiterStats = { allowed: number; limited: number; unavailable: number };
+
+export type Limiter = {
+  readonly name: string;
+  readonly policy: Policy;
+  limit(identifier: string): Promise<LimitResult>;
+  readonly stats: Readonly<LimiterStats>;
+};
+
+/** A fail-closed refusal: short, and jittered so refused clients do not retry in step. */
+const unavailableRetryMs = () => 1_000 + Math.round(Math.random() * 2_000);
+
+export function createLimiter(
+  name: string,
+  policy: Policy,
+  options: { redis?: Redis; onUnavailable?: (error: unknown) => void } = {},
+): Limiter {
+  const rl = new Ratelimit({
+    redis: options.redis ?? defaultRedis(),
+    limiter: Ratelimit.slidingWindow(policy.limit, policy.window),
+    prefix: keys.ratelimit(name),
+    ephemeralCache: new Map(),
+    timeout: policy.timeoutMs,
+    analytics: false,
+  });
+  const stats: LimiterStats = { allowed: 0, limited: 0, unavailable: 0 };
+
+  function whenUnavailable(error: unknown): LimitResult {
+    stats.unavailable++;
+    options.onUnavailable?.(error);
+    if (policy.whenUnavailable === "open") return { ok: true, remaining: 0, degraded: true };
+    const retryAfterMs = unavailableRetryMs();
+    return { ok: false, retryAfterMs, reset: Date.now() + retryAfterMs, reason: "unavailable" };
+  }
+
+  return {
+    name,
+    policy,
+    stats,
+    async limit(identifier) {
+      let res: Awaited<ReturnType<typeof rl.limit>>;
+      try {
+        res = await rl.limit(identifier);
+      } catch (error) {
+        return whenUnavailable(error);
+      }
+      // On timeout Upstash answers success: true; the policy decides instead.
+      if (res.reason === "timeout") return whenUnavailable(new Error(`${name}: Redis timed out`));
+      if (res.success) {
+        stats.allowed++;
+        return { ok: true, remaining: res.remaining };
+      }
+      stats.limited++;
+      // `reset` is an absolute time (ms since epoch), not a duration.
+      const retryAfterMs = Math.max(0, Math.ceil(res.reset - Date.now()));
+      return { ok: false, retryAfterMs, reset: res.reset, reason: "limited" };
+    },
+  };
+}
+
+// On globalThis: Next.js may load this module once per server bundle (proxy.ts, actions, routes);
+// one limiter per policy per process keeps one ephemeral cache and one set of counters.
+const g = globalThis as unknown as { __stampedeLimiters?: Map<PolicyName, Limiter> };
+const limiters = (g.__stampedeLimiters ??= new Map<PolicyName, Limiter>());
+
+/**
+ * RATE_LIMITS="buyNow=5/2s,checkout=20/60s" tunes limits per deployment (and lets the e2e run
+ * use a short window so a rate-limited shopper's retry fits in the 3-second promise).
+ */
+function withOverride(name: PolicyName, policy: Policy): Policy {
+  const o = env().RATE_LIMITS[name];
+  return o ? { ...policy, limit: o.limit, window: `${o.windowSeconds} s` } : policy;
+}
+
+/** The process-wide limiter for a named policy, created on first use. */
+export function limiterFor(policy: PolicyName): Limiter {
+  let l = limiters.get(policy);
+  if (!l) {
+    l = createLimiter(policy, withOverride(policy, POLICIES[policy]));
+    limiters.set(policy, l);
+  }
+  return l;
+}
+
+/** Counts one request by `identifier` (shopper id or IP, as the policy says) against `policy`. */
+export const limit = (policy: PolicyName, identifier: string): Promise<LimitResult> =>
+  limiterFor(policy).limit(identifier);
+
+export const limiterStats = (): Record<string, LimiterStats> =>
+  Object.fromEntries([...limiters].map(([name, l]) => [name, { ...l.stats }]));

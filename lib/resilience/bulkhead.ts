@@ -1,0 +1,101 @@
+import { bulkhead as cockatielBulkhead, isBulkheadRejectedError } from "cockatiel";
+import { jitteredDelay, Shed } from "./unavailable";
+
+/**
+ * Per-instance concurrency budgets with no queue: past the budget a call is refused at once with
+ * `Shed` (→ 503 + Retry-After) instead of waiting, because under a stampede a queue only turns
+ * overload into latency. Separate budgets keep the sale from starving browsing and accounts.
+ */
+
+export type BulkheadStats = {
+  name: string;
+  limit: number;
+  active: number;
+  admitted: number;
+  shed: number;
+};
+
+export type Bulkhead = {
+  readonly name: string;
+  readonly limit: number;
+  run<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T>;
+  stats(): BulkheadStats;
+};
+
+export type BulkheadOptions = { retryAfterMs?: readonly [min: number, max: number] };
+
+/** The named budgets of this process and their default sizes. */
+export const BUDGETS = { gate: 256, db: 16 } as const satisfies Record<string, number>;
+export type BudgetName = keyof typeof BUDGETS;
+
+// Process-wide on globalThis: Next.js may load this module once per server bundle.
+const g = globalThis as unknown as {
+  __stampedeBulkheads?: {
+    registry: Map<string, Bulkhead>;
+    budgets: Map<BudgetName, Bulkhead>;
+    limits: Record<BudgetName, number>;
+  };
+};
+const shared = (g.__stampedeBulkheads ??= {
+  registry: new Map(),
+  budgets: new Map(),
+  limits: { ...BUDGETS },
+});
+const registry = shared.registry;
+
+/** A new budget of `limit` concurrent calls; it replaces any budget of that name in `bulkheadStats`. */
+export function bulkhead(name: string, limit: number, options: BulkheadOptions = {}): Bulkhead {
+  const [minRetry, maxRetry] = options.retryAfterMs ?? [200, 1_000];
+  const policy = cockatielBulkhead(limit, 0);
+  let admitted = 0;
+  let shed = 0;
+  const b: Bulkhead = {
+    name,
+    limit,
+    async run(fn, signal) {
+      let started = false;
+      try {
+        return await policy.execute(({ signal: s }) => {
+          started = true;
+          admitted++;
+          return fn(s);
+        }, signal);
+      } catch (error) {
+        // Only our own refusal becomes Shed; a nested budget's refusal passes through as is.
+        if (!started && isBulkheadRejectedError(error)) {
+          shed++;
+          throw new Shed(name, jitteredDelay(minRetry, maxRetry));
+        }
+        throw error;
+      }
+    },
+    stats: () => ({ name, limit, active: limit - policy.executionSlots, admitted, shed }),
+  };
+  registry.set(name, b);
+  return b;
+}
+
+const limits = shared.limits;
+const budgets = shared.budgets;
+
+/** Sets budget sizes; call at start-up, before the first `budget()` of that name. */
+export function configureBudgets(sizes: Partial<Record<BudgetName, number>>): void {
+  for (const [name, size] of Object.entries(sizes) as [BudgetName, number][]) {
+    const existing = budgets.get(name);
+    if (existing && existing.limit !== size)
+      throw new Error(`budget "${name}" is already in use with limit ${existing.limit}`);
+    limits[name] = size;
+  }
+}
+
+/** The process-wide budget `name`, created on first use. */
+export function budget(name: BudgetName): Bulkhead {
+  let b = budgets.get(name);
+  if (!b) {
+    b = bulkhead(name, limits[name]);
+    budgets.set(name, b);
+  }
+  return b;
+}
+
+export const bulkheadStats = (): BulkheadStats[] => [...registry.values()].map((b) => b.stats());

@@ -1,0 +1,39 @@
+import { BrokenCircuitError } from "cockatiel";
+
+/**
+ * The two ways a protected call is refused without being tried: the budget is full (`Shed`) or
+ * the circuit is open (`CircuitOpen`). Both carry how long the caller should wait; both map to
+ * 503 + Retry-After at the edge (see ./http.ts), and to UNAVAILABLE in server actions.
+ */
+
+/** A delay in [minMs, maxMs], random so refused clients do not come back in step. */
+export const jitteredDelay = (minMs: number, maxMs: number) =>
+  Math.round(minMs + Math.random() * (maxMs - minMs));
+
+/** Refused at once because the named concurrency budget is full (no queueing, by design). */
+export class Shed extends Error {
+  override readonly name = "Shed";
+  constructor(
+    readonly budget: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`${budget}: concurrency budget full, retry in ${retryAfterMs} ms`);
+  }
+}
+
+/** Refused at once because the breaker around `dependency` is open. */
+export class CircuitOpen extends BrokenCircuitError {
+  override readonly name = "CircuitOpen";
+  constructor(
+    readonly dependency: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`${dependency}: circuit open, retry in ${retryAfterMs} ms`);
+  }
+}
+
+export const isShed = (error: unknown): error is Shed => error instanceof Shed;
+export const isCircuitOpen = (error: unknown): error is CircuitOpen => error instanceof CircuitOpen;
+/** Refused without trying: safe to retry after `retryAfterMs`, and not the caller's fault. */
+export const isUnavailable = (error: unknown): error is Shed | CircuitOpen =>
+  isShed(error) || isCircuitOpen(error);
