@@ -1,0 +1,116 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { withPhases } from "@/components/admin/sale-phase-badge";
+import { SalesTable, type SaleRow } from "@/components/admin/sales-table";
+import { dashboardCounts, listSalesForAdmin } from "@/db/admin-queries";
+import { merchantForPage } from "./guard";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function AdminHome() {
+  const merchant = await merchantForPage("/admin");
+  if (!merchant) return null;
+  const [sales, counts] = await Promise.all([listSalesForAdmin(), dashboardCounts()]);
+  const rows: SaleRow[] = withPhases(sales);
+  const live = rows.filter((s) => s.phase === "live" || s.phase === "paused");
+  const upcoming = rows.filter((s) => s.phase === "upcoming").reverse();
+  const ended = rows.filter((s) => s.phase === "ended" || s.phase === "cancelled").slice(0, 10);
+
+  const groups: [string, string, SaleRow[], string][] = [
+    ["live", "Live now", live, "No sale is running right now."],
+    ["upcoming", "Coming up", upcoming, "Nothing scheduled. Schedule a sale to start a drop."],
+    ["ended", "Ended", ended, "No sale has ended yet."],
+  ];
+
+  return (
+    <>
+      <header className="admin-head">
+        <div>
+          <h1>Overview</h1>
+          <p className="muted">
+            Hello{merchant.name ? `, ${merchant.name}` : ""}. Here is your shop at a glance.
+          </p>
+        </div>
+        <div className="admin-actions">
+          <Link href="/admin/sales/new" className="btn">
+            Schedule a sale
+          </Link>
+          <Link href="/admin/products/new" className="btn btn-secondary">
+            New product
+          </Link>
+        </div>
+      </header>
+
+      <dl className="admin-stats">
+        <div className="stat">
+          <dt>Live sales</dt>
+          <dd>{live.length}</dd>
+        </div>
+        <div className="stat">
+          <dt>Upcoming</dt>
+          <dd>{upcoming.length}</dd>
+        </div>
+        <div className="stat">
+          <dt>Active products</dt>
+          <dd>{counts.activeProducts}</dd>
+        </div>
+        <div className="stat">
+          <dt>Orders</dt>
+          <dd>{counts.orders.toLocaleString("en-US")}</dd>
+        </div>
+      </dl>
+
+      {groups.map(([key, title, list, empty]) => (
+        <section key={key} aria-labelledby={`sales-${key}`} className="admin-section">
+          <div className="section-title">
+            <h2 id={`sales-${key}`}>{title}</h2>
+            {key === "ended" && (
+              <Link href="/admin/sales" className="muted">
+                All sales →
+              </Link>
+            )}
+          </div>
+          {list.length === 0 ? (
+            <p className="admin-empty">{empty}</p>
+          ) : (
+            <SalesTable sales={list} caption={title} />
+          )}
+        </section>
+      ))}
+
+      <section aria-labelledby="quick-links" className="admin-section">
+        <div className="section-title">
+          <h2 id="quick-links">Quick links</h2>
+        </div>
+        <ul className="quick-links">
+          <li>
+            <Link href="/admin/products">
+              <strong>Products</strong>
+              <span className="muted">
+                {counts.activeProducts} active · {counts.archivedProducts} archived
+              </span>
+            </Link>
+          </li>
+          <li>
+            <Link href="/admin/sales">
+              <strong>Sales</strong>
+              <span className="muted">Schedules, monitors and orders</span>
+            </Link>
+          </li>
+          <li>
+            <Link href="/admin/products/new">
+              <strong>New product</strong>
+              <span className="muted">Name, price and an image</span>
+            </Link>
+          </li>
+          <li>
+            <Link href="/">
+              <strong>Storefront</strong>
+              <span className="muted">See what shoppers see</span>
+            </Link>
+          </li>
+        </ul>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { phaseOf } from "@/components/admin/sale-phase-badge";
+import { SaleForm } from "@/components/admin/sale-form";
+import { getSaleForAdmin, listProductOptions } from "@/db/admin-queries";
+import { env } from "@/lib/env";
+import { merchantForPage } from "../../../guard";
+import { updateSale } from "../../actions";
+
+export const metadata: Metadata = { title: "Edit sale" };
+
+type Props = { params: Promise<{ id: string }> };
+
+export default async function EditSalePage({ params }: Props) {
+  const { id } = await params;
+  if (!(await merchantForPage(`/admin/sales/${id}/edit`))) return null;
+  const [sale, options] = await Promise.all([getSaleForAdmin(id), listProductOptions()]);
+  if (!sale) notFound();
+  const phase = phaseOf(sale);
+  const products = options.filter((p) => p.status === "active" || p.id === sale.productId);
+  return (
+    <>
+      <header className="admin-head">
+        <div>
+          <nav className="breadcrumbs" aria-label="Breadcrumb">
+            <Link href="/admin/sales">Sales</Link> /{" "}
+            <Link href={`/admin/sales/${sale.id}`}>{sale.product.name}</Link> /{" "}
+            <span aria-current="page">Edit</span>
+          </nav>
+          <h1>Edit sale</h1>
+        </div>
+      </header>
+      {phase === "upcoming" ? (
+        <section className="panel admin-form-panel">
+          <SaleForm
+            action={updateSale}
+            products={products}
+            minHoldSeconds={env().MIN_HOLD_SECONDS}
+            sale={{
+              id: sale.id,
+              productId: sale.productId,
+              startsAt: sale.startsAt.toISOString(),
+              endsAt: sale.endsAt.toISOString(),
+              stock: sale.stock,
+              perShopperLimit: sale.perShopperLimit,
+              holdSeconds: sale.holdSeconds,
+            }}
+          />
+        </section>
+      ) : (
+        <p className="notice" role="status">
+          {phase === "cancelled"
+            ? "This sale was cancelled; it can no longer change."
+            : "This sale has started, so its schedule, stock and limits can no longer change. You can still pause or cancel it from its monitor."}{" "}
+          <Link href={`/admin/sales/${sale.id}`}>Back to the sale</Link>
+        </p>
+      )}
+    </>
+  );
+}

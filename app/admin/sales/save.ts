@@ -1,0 +1,141 @@
+import "server-only";
+import * as q from "@/db/admin-queries";
+import type { Sale } from "@/db/schema";
+import type { FieldErrors, FormState, FormValues } from "@/lib/admin/form-state";
+import { GATE_STOCK_ERROR, nextStatus, validateSale, type StatusOp } from "@/lib/admin/sale";
+import { env } from "@/lib/env";
+import { armSale } from "@/lib/gate/arm";
+import { gate } from "@/lib/gate/gate";
+import { log } from "@/lib/log";
+
+/**
+ * Saving a sale, for the actions in ./actions.ts (which check the merchant, then revalidate and
+ * redirect). PostgreSQL is the record and Redis the gate, so every save goes: validate (with the
+ * gate's sold + held) → write PostgreSQL → arm the gate from it. If the gate refuses or cannot be
+ * reached, the PostgreSQL row is put back, so the two never disagree.
+ */
+
+export const SALE_FORM_FIELDS = [
+  "id",
+  "productId",
+  "startsAt",
+  "endsAt",
+  "stock",
+  "perShopperLimit",
+  "holdSeconds",
+] as const;
+export const GATE_DOWN = "The sale gate (Redis) did not answer, so nothing was changed. Try again.";
+const STARTED = "This sale has started. You can still pause or cancel it.";
+
+export type Saved =
+  { ok: true; saleId: string; message?: string } | { ok: false; state: FormState };
+
+const invalid = (values: FormValues, fieldErrors: FieldErrors, formError?: string): Saved => ({
+  ok: false,
+  state: { status: "invalid", fieldErrors, values, ...(formError ? { formError } : {}) },
+});
+const failed = (message: string, values: FormValues = {}): Saved => ({
+  ok: false,
+  state: { status: "failed", message, values },
+});
+
+/** Units the gate counts as sold or held (0 when it is not armed). */
+async function gateCommitted(saleId: string): Promise<number> {
+  const s = await gate.state(saleId);
+  return s.s === "ok" ? s.sold + s.held : 0;
+}
+
+async function productChoiceError(productId: string): Promise<string | null> {
+  const p = await q.getProductForAdmin(productId);
+  if (!p) return "Choose a product";
+  return p.status === "archived" ? "That product is archived; restore it first" : null;
+}
+
+/** Arms the sale; on refusal or error runs `undo` (PostgreSQL back as it was) and says why. */
+async function armOrUndo(
+  saleId: string,
+  undo: () => Promise<void>,
+): Promise<"armed" | "refused" | "down"> {
+  try {
+    if ((await armSale(saleId)).s === "armed") return "armed";
+    await undo();
+    return "refused";
+  } catch (error) {
+    log.error({ err: error, saleId }, "admin: arming the sale failed; PostgreSQL change undone");
+    await undo();
+    // If the script ran but its reply was lost, arming again brings the gate back to PostgreSQL.
+    await armSale(saleId).catch(() => undefined);
+    return "down";
+  }
+}
+
+const armFailure = (result: "refused" | "down", values: FormValues): Saved =>
+  result === "refused" ? invalid(values, { stock: GATE_STOCK_ERROR }) : failed(GATE_DOWN, values);
+
+export async function createSaleFrom(values: FormValues, now = Date.now()): Promise<Saved> {
+  const checked = validateSale(values, { now, minHoldSeconds: env().MIN_HOLD_SECONDS });
+  if (!checked.ok) return invalid(values, checked.fieldErrors, checked.formError);
+  const productError = await productChoiceError(checked.data.productId);
+  if (productError) return invalid(values, { productId: productError });
+
+  let sale: Sale;
+  try {
+    sale = await q.insertSale(checked.data);
+  } catch (error) {
+    log.error({ err: error }, "admin: create sale failed");
+    return failed("We couldn't save the sale. Try again.", values);
+  }
+  const armed = await armOrUndo(sale.id, () => q.deleteNewSale(sale.id));
+  return armed === "armed" ? { ok: true, saleId: sale.id } : armFailure(armed, values);
+}
+
+export async function updateSaleFrom(values: FormValues, now = Date.now()): Promise<Saved> {
+  const existing = await q.getSaleForAdmin(values.id ?? "");
+  if (!existing) return failed("That sale no longer exists.", values);
+  let committed: number;
+  try {
+    committed = await gateCommitted(existing.id);
+  } catch (error) {
+    log.error({ err: error, saleId: existing.id }, "admin: gate state unavailable");
+    return failed(GATE_DOWN, values);
+  }
+  const checked = validateSale(values, {
+    now,
+    minHoldSeconds: env().MIN_HOLD_SECONDS,
+    existing,
+    gateCommitted: committed,
+  });
+  if (!checked.ok) return invalid(values, checked.fieldErrors, checked.formError);
+  if (checked.data.productId !== existing.productId) {
+    const productError = await productChoiceError(checked.data.productId);
+    if (productError) return invalid(values, { productId: productError });
+  }
+
+  // PostgreSQL checks "not started" and "sold <= stock" again, under a row lock.
+  const written = await q.updateUnstartedSale(existing.id, checked.data);
+  if (written === "not_found") return failed("That sale no longer exists.", values);
+  if (written === "started") return invalid(values, {}, STARTED);
+  if (written === "below_sold")
+    return invalid(values, { stock: "Stock can't go below the units already sold" });
+  const armed = await armOrUndo(existing.id, () => q.restoreSale(written.before));
+  return armed === "armed" ? { ok: true, saleId: existing.id } : armFailure(armed, values);
+}
+
+const done: Record<StatusOp, string> = {
+  pause: "Sale paused.",
+  resume: "Sale resumed.",
+  cancel: "Sale cancelled.",
+};
+
+export async function changeSaleStatus(id: string, op: StatusOp, now = Date.now()): Promise<Saved> {
+  const sale = await q.getSaleForAdmin(id);
+  if (!sale) return failed("That sale no longer exists.");
+  const next = nextStatus(op, sale, now);
+  if (!next.ok) return failed(next.message);
+  const changed = await q.setSaleStatus(sale.id, sale.status, next.status);
+  if (!changed) return failed("The sale changed meanwhile; reload and try again.");
+  const armed = await armOrUndo(sale.id, () => q.restoreSale(changed.before));
+  if (armed !== "armed")
+    return failed(armed === "down" ? GATE_DOWN : "The gate refused the change; nothing changed.");
+  return { ok: true, saleId: sale.id, message: done[op] };
+}

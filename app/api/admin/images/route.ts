@@ -1,0 +1,73 @@
+import { deleteOrphanImages, imageUrl, insertImage } from "@/db/admin-queries";
+import { checkImage, IMAGE_MAX_BYTES } from "@/lib/admin/image";
+import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
+import { log } from "@/lib/log";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * A merchant uploads a product image: the raw file as the body, its type as Content-Type.
+ * Checked (type by magic bytes, at most 2 MB) and stored in PostgreSQL; the product form then
+ * saves the returned id. (A server action could not take it: they accept 1 MB bodies.)
+ */
+
+const json = (body: unknown, status: number) =>
+  Response.json(body, { status, headers: { "cache-control": "no-store" } });
+const refuse = (error: string, status = 400) =>
+  json({ status: "invalid", fieldErrors: { imageId: error } }, status);
+
+/** Like server actions: a browser's Origin, when sent, must be this host. */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The body, or null once it passes `max` bytes (read no further than that). */
+async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function POST(request: Request) {
+  const g = await requireMerchant();
+  if (!g.ok) return refusalResponse(g);
+  if (!sameOrigin(request))
+    return json({ status: "forbidden", message: "Cross-site upload refused." }, 403);
+
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > IMAGE_MAX_BYTES) return refuse("The image must be 2 MB or smaller", 413);
+  const bytes = await readCapped(request, IMAGE_MAX_BYTES);
+  if (!bytes) return refuse("The image must be 2 MB or smaller", 413);
+  const checked = checkImage(bytes, request.headers.get("content-type") ?? "");
+  if (!checked.ok) return refuse(checked.error, 400);
+  try {
+    const id = await insertImage(checked.contentType, Buffer.from(bytes));
+    // Housekeeping rides on uploads (rare, merchant-only): drop day-old images nothing uses.
+    void deleteOrphanImages().catch((error: unknown) =>
+      log.warn({ err: error }, "admin: orphan image cleanup failed"),
+    );
+    return json({ id, url: imageUrl(id) }, 201);
+  } catch (error) {
+    log.error({ err: error }, "admin: storing an image failed");
+    return json({ status: "failed", message: "We couldn't store the image. Try again." }, 503);
+  }
+}

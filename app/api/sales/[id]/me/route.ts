@@ -1,0 +1,12 @@
+import { toResponse } from "@/lib/http/adapters";
+import { getMyState } from "@/lib/http/sale-api";
+import { withRequestId } from "@/lib/request-id";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const id = (await params).id;
+  return withRequestId(request.headers, async () =>
+    toResponse(await getMyState(id, { cookie: request.headers.get("cookie") })),
+  );
+}

@@ -1,0 +1,186 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import { SubmitButton } from "@/components/submit-button";
+import { idle, type FormState } from "@/lib/admin/form-state";
+import { HOLD_MAX_SECONDS, LIMIT_MAX, STOCK_MAX } from "@/lib/admin/sale";
+import { Field, FormMessage } from "./field";
+import { useMounted } from "./local-time";
+
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+type Sale = {
+  id: string;
+  productId: string;
+  startsAt: string;
+  endsAt: string;
+  stock: number;
+  perShopperLimit: number;
+  holdSeconds: number;
+};
+
+const pad = (n: number) => String(n).padStart(2, "0");
+/** An ISO instant as the browser's local "YYYY-MM-DDTHH:mm:ss" for a datetime-local input. */
+const toLocalInput = (iso: string) => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};
+const fromLocalInput = (v: string) => {
+  const d = new Date(v); // a datetime-local value is read as local time
+  return v && !Number.isNaN(d.getTime()) ? d.toISOString() : "";
+};
+
+/**
+ * The merchant types local time; the form sends an ISO instant (hidden field), so the server
+ * never has to guess the merchant's time zone.
+ */
+function DateTimeField({
+  name,
+  label,
+  iso,
+  error,
+}: {
+  name: string;
+  label: string;
+  iso: string;
+  error?: string;
+}) {
+  const mounted = useMounted();
+  const [value, setValue] = useState(iso);
+  return (
+    <Field name={name} label={label} error={error}>
+      {(a) => (
+        <>
+          <input
+            {...a}
+            type="datetime-local"
+            step={1}
+            required
+            defaultValue={mounted && iso ? toLocalInput(iso) : undefined}
+            onChange={(e) => setValue(fromLocalInput(e.target.value))}
+          />
+          <input type="hidden" name={name} value={value} />
+        </>
+      )}
+    </Field>
+  );
+}
+
+export function SaleForm({
+  action,
+  products,
+  sale,
+  productId,
+  minHoldSeconds,
+}: {
+  action: Action;
+  products: { id: string; name: string }[];
+  sale?: Sale;
+  productId?: string;
+  minHoldSeconds: number;
+}) {
+  const [state, formAction] = useActionState(action, idle);
+  const mounted = useMounted();
+  const errors = state.status === "invalid" ? state.fieldErrors : {};
+  const kept = "values" in state ? state.values : {};
+  const value = (k: keyof Sale, fallback = "") => kept[k] ?? (sale ? String(sale[k]) : fallback);
+  const zone = mounted ? Intl.DateTimeFormat().resolvedOptions().timeZone : "";
+
+  return (
+    <form action={formAction} className="form admin-form" noValidate>
+      {sale && <input type="hidden" name="id" value={sale.id} />}
+      <FormMessage state={state} />
+      <Field name="productId" label="Product" error={errors.productId}>
+        {(a) => (
+          <select
+            {...a}
+            name="productId"
+            required
+            defaultValue={value("productId", productId ?? "")}
+          >
+            <option value="">Choose a product…</option>
+            {products.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="form-row">
+        {/* Keyed by the value, so an echoed value after a refused save resets the field's state. */}
+        <DateTimeField
+          key={`s:${value("startsAt")}`}
+          name="startsAt"
+          label="Starts"
+          iso={value("startsAt")}
+          error={errors.startsAt}
+        />
+        <DateTimeField
+          key={`e:${value("endsAt")}`}
+          name="endsAt"
+          label="Ends"
+          iso={value("endsAt")}
+          error={errors.endsAt}
+        />
+      </div>
+      <p className="field-hint form-note">
+        Times are in your time zone{zone ? ` (${zone})` : ""}. Seconds are optional.
+      </p>
+      <div className="form-row form-row-3">
+        <Field
+          name="stock"
+          label="Stock"
+          error={errors.stock}
+          hint={`1 – ${STOCK_MAX.toLocaleString("en-US")} units`}
+        >
+          {(a) => (
+            <input {...a} name="stock" inputMode="numeric" required defaultValue={value("stock")} />
+          )}
+        </Field>
+        <Field
+          name="perShopperLimit"
+          label="Per-shopper limit"
+          error={errors.perShopperLimit}
+          hint={`1 – ${LIMIT_MAX} units`}
+        >
+          {(a) => (
+            <input
+              {...a}
+              name="perShopperLimit"
+              inputMode="numeric"
+              required
+              defaultValue={value("perShopperLimit", "1")}
+            />
+          )}
+        </Field>
+        <Field
+          name="holdSeconds"
+          label="Hold time (seconds)"
+          error={errors.holdSeconds}
+          hint={`${minHoldSeconds} – ${HOLD_MAX_SECONDS} s to check out`}
+        >
+          {(a) => (
+            <input
+              {...a}
+              name="holdSeconds"
+              inputMode="numeric"
+              required
+              defaultValue={value("holdSeconds", "120")}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="form-actions">
+        <SubmitButton pendingText="Saving…">{sale ? "Save changes" : "Schedule sale"}</SubmitButton>
+        <Link
+          href={sale ? `/admin/sales/${sale.id}` : "/admin/sales"}
+          className="btn btn-secondary"
+        >
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,97 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import type { AuthFormState } from "@/app/(auth)/actions";
+import { SubmitButton } from "./submit-button";
+
+type Props = {
+  mode: "sign-in" | "sign-up";
+  action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
+  callbackUrl: string;
+};
+
+export function AuthForm({ mode, action, callbackUrl }: Props) {
+  const [state, formAction] = useActionState(action, { status: "idle" });
+  const fieldErrors = state.status === "invalid" ? state.fieldErrors : {};
+  const kept: { email?: string; name?: string } = state.status === "idle" ? {} : state;
+  const err = (name: string) =>
+    fieldErrors[name] ? (
+      <span id={`${name}-error`} className="field-error">
+        {fieldErrors[name]}
+      </span>
+    ) : null;
+  const described = (name: string) => (fieldErrors[name] ? `${name}-error` : undefined);
+
+  return (
+    <form action={formAction} className="form" noValidate>
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      {state.status === "failed" && (
+        <p className="form-error" role="alert">
+          {state.message}
+        </p>
+      )}
+      {mode === "sign-up" && (
+        <div className="field">
+          <label htmlFor="name">Name</label>
+          <input
+            id="name"
+            name="name"
+            autoComplete="name"
+            required
+            defaultValue={kept.name}
+            aria-invalid={Boolean(fieldErrors.name)}
+            aria-describedby={described("name")}
+          />
+          {err("name")}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={kept.email}
+          aria-invalid={Boolean(fieldErrors.email)}
+          aria-describedby={described("email")}
+        />
+        {err("email")}
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
+          required
+          minLength={mode === "sign-up" ? 8 : undefined}
+          aria-invalid={Boolean(fieldErrors.password)}
+          aria-describedby={described("password")}
+        />
+        {err("password")}
+      </div>
+      <SubmitButton pendingText={mode === "sign-in" ? "Signing in…" : "Creating account…"}>
+        {mode === "sign-in" ? "Sign in" : "Create account"}
+      </SubmitButton>
+      <p className="muted">
+        {mode === "sign-in" ? (
+          <>
+            New here?{" "}
+            <Link href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+              Create an account
+            </Link>
+          </>
+        ) : (
+          <>
+            Have an account?{" "}
+            <Link href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Sign in</Link>
+          </>
+        )}
+      </p>
+    </form>
+  );
+}

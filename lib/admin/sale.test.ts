@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { nextStatus, validateSale, type SaleContext } from "./sale";
+
+const NOW = Date.parse("2030-05-01T12:00:00Z");
+const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
+const MIN = 60_000;
+
+const good = {
+  productId: "6f1d8f3e-2b7a-4c1e-9a55-3f0e0c2d9b10",
+  startsAt: iso(10 * MIN),
+  endsAt: iso(70 * MIN),
+  stock: "500",
+  perShopperLimit: "2",
+  holdSeconds: "120",
+};
+const ctx: SaleContext = { now: NOW, minHoldSeconds: 2 };
+
+const errorsOf = (raw: Record<string, unknown>, c: SaleContext = ctx) => {
+  const r = validateSale(raw, c);
+  return r.ok ? {} : r.fieldErrors;
+};
+
+const saved = (over: Partial<NonNullable<SaleContext["existing"]>> = {}) => ({
+  productId: good.productId,
+  startsAt: new Date(good.startsAt),
+  endsAt: new Date(good.endsAt),
+  stock: 500,
+  perShopperLimit: 2,
+  holdSeconds: 120,
+  status: "scheduled" as const,
+  sold: 0,
+  ...over,
+});
+
+describe("validateSale: shape", () => {
+  it("accepts a good sale", () => {
+    expect(validateSale(good, ctx)).toEqual({
+      ok: true,
+      data: {
+        productId: good.productId,
+        startsAt: new Date(good.startsAt),
+        endsAt: new Date(good.endsAt),
+        stock: 500,
+        perShopperLimit: 2,
+        holdSeconds: 120,
+      },
+    });
+  });
+
+  it.each([
+    ["missing", undefined],
+    ["not an id", "aurora-runner"],
+  ])("refuses a product that is %s", (_, productId) => {
+    expect(errorsOf({ ...good, productId }).productId).toBe("Choose a product");
+  });
+
+  it.each([
+    ["startsAt", "", "Enter a start date and time"],
+    ["startsAt", "tomorrow-ish", "Enter a start date and time"],
+    ["endsAt", "", "Enter an end date and time"],
+    ["endsAt", "2030-13-45T99:00", "Enter an end date and time"],
+  ])("refuses %s = %j", (field, value, message) => {
+    expect(errorsOf({ ...good, [field]: value })[field]).toBe(message);
+  });
+
+  it.each([
+    ["0", "Stock must be between 1 and 1,000,000"],
+    ["1000001", "Stock must be between 1 and 1,000,000"],
+    ["-3", "Enter the stock as a whole number"],
+    ["2.5", "Enter the stock as a whole number"],
+    ["", "Enter the stock"],
+  ])("refuses the stock %j", (stock, message) => {
+    expect(errorsOf({ ...good, stock }).stock).toBe(message);
+  });
+
+  it("accepts stock 1 and 1,000,000", () => {
+    expect(errorsOf({ ...good, stock: "1" })).toEqual({});
+    expect(errorsOf({ ...good, stock: "1000000" })).toEqual({});
+  });
+
+  it.each([
+    ["0", "The per-shopper limit must be between 1 and 10"],
+    ["11", "The per-shopper limit must be between 1 and 10"],
+    ["one", "Enter a per-shopper limit as a whole number"],
+  ])("refuses the per-shopper limit %j", (perShopperLimit, message) => {
+    expect(errorsOf({ ...good, perShopperLimit }).perShopperLimit).toBe(message);
+  });
+
+  it("accepts per-shopper limits 1 and 10", () => {
+    expect(errorsOf({ ...good, perShopperLimit: "1" })).toEqual({});
+    expect(errorsOf({ ...good, perShopperLimit: "10" })).toEqual({});
+  });
+
+  it("refuses a hold time below MIN_HOLD_SECONDS or above 900 seconds", () => {
+    expect(errorsOf({ ...good, holdSeconds: "1" }).holdSeconds).toBe(
+      "The hold time must be between 2 and 900 seconds",
+    );
+    expect(errorsOf({ ...good, holdSeconds: "901" }).holdSeconds).toBe(
+      "The hold time must be between 2 and 900 seconds",
+    );
+    expect(errorsOf({ ...good, holdSeconds: "2" })).toEqual({});
+    expect(errorsOf({ ...good, holdSeconds: "900" })).toEqual({});
+  });
+
+  it("takes the minimum hold time from the context (env().MIN_HOLD_SECONDS)", () => {
+    const strict = { ...ctx, minHoldSeconds: 30 };
+    expect(errorsOf({ ...good, holdSeconds: "29" }, strict).holdSeconds).toBe(
+      "The hold time must be between 30 and 900 seconds",
+    );
+    expect(errorsOf({ ...good, holdSeconds: "30" }, strict)).toEqual({});
+  });
+});
+
+describe("validateSale: schedule", () => {
+  it("refuses an end before or at the start", () => {
+    expect(errorsOf({ ...good, endsAt: iso(5 * MIN) }).endsAt).toBe(
+      "The end must be after the start",
+    );
+    expect(errorsOf({ ...good, endsAt: good.startsAt }).endsAt).toBe(
+      "The end must be after the start",
+    );
+  });
+
+  it("refuses an end in the past", () => {
+    expect(errorsOf({ ...good, startsAt: iso(-60 * MIN), endsAt: iso(-MIN) }).endsAt).toBe(
+      "The end must be in the future",
+    );
+  });
+
+  it("accepts a start in the past for a new sale (it starts at once)", () => {
+    expect(errorsOf({ ...good, startsAt: iso(-MIN) })).toEqual({});
+  });
+});
+
+describe("validateSale: editing", () => {
+  it("accepts any change before the start", () => {
+    const r = validateSale(
+      { ...good, stock: "800", holdSeconds: "60" },
+      { ...ctx, existing: saved() },
+    );
+    expect(r.ok).toBe(true);
+  });
+
+  it("refuses stock below the units sold in PostgreSQL", () => {
+    expect(errorsOf({ ...good, stock: "9" }, { ...ctx, existing: saved({ sold: 10 }) }).stock).toBe(
+      "Stock can't go below the 10 units already sold or held",
+    );
+    expect(errorsOf({ ...good, stock: "10" }, { ...ctx, existing: saved({ sold: 10 }) })).toEqual(
+      {},
+    );
+  });
+
+  it("refuses stock below the units the gate counts as sold + held", () => {
+    expect(
+      errorsOf(
+        { ...good, stock: "11" },
+        { ...ctx, existing: saved({ sold: 3 }), gateCommitted: 12 },
+      ).stock,
+    ).toBe("Stock can't go below the 12 units already sold or held");
+  });
+
+  it("refuses schedule, stock and limit changes once the sale has started", () => {
+    const started = saved({ startsAt: new Date(NOW - MIN) });
+    const raw = { ...good, startsAt: started.startsAt.toISOString() };
+    for (const [field, value] of [
+      ["startsAt", iso(-2 * MIN)],
+      ["endsAt", iso(90 * MIN)],
+      ["stock", "600"],
+      ["perShopperLimit", "3"],
+      ["holdSeconds", "60"],
+      ["productId", "7f1d8f3e-2b7a-4c1e-9a55-3f0e0c2d9b10"],
+    ] as const) {
+      const r = validateSale({ ...raw, [field]: value }, { ...ctx, existing: started });
+      expect(r.ok, field).toBe(false);
+      if (!r.ok) {
+        expect(r.fieldErrors[field]).toBe("The sale has started: this can no longer change");
+        expect(r.formError).toBe("This sale has started. You can still pause or cancel it.");
+      }
+    }
+  });
+
+  it("refuses every edit of a cancelled sale", () => {
+    const r = validateSale(good, { ...ctx, existing: saved({ status: "cancelled" }) });
+    expect(r).toEqual({
+      ok: false,
+      fieldErrors: {},
+      formError: "This sale was cancelled; it can no longer change.",
+    });
+  });
+});
+
+describe("nextStatus", () => {
+  const live = { status: "scheduled" as const, endsAt: new Date(NOW + MIN) };
+  it("pauses a scheduled sale and resumes a paused one", () => {
+    expect(nextStatus("pause", live, NOW)).toEqual({ ok: true, status: "paused" });
+    expect(nextStatus("resume", { ...live, status: "paused" }, NOW)).toEqual({
+      ok: true,
+      status: "scheduled",
+    });
+  });
+  it("cancels a scheduled or paused sale", () => {
+    expect(nextStatus("cancel", live, NOW)).toEqual({ ok: true, status: "cancelled" });
+    expect(nextStatus("cancel", { ...live, status: "paused" }, NOW)).toEqual({
+      ok: true,
+      status: "cancelled",
+    });
+  });
+  it("refuses pausing twice, resuming a running sale, and anything after the end or a cancel", () => {
+    expect(nextStatus("pause", { ...live, status: "paused" }, NOW).ok).toBe(false);
+    expect(nextStatus("resume", live, NOW).ok).toBe(false);
+    expect(nextStatus("pause", { ...live, endsAt: new Date(NOW) }, NOW)).toEqual({
+      ok: false,
+      message: "This sale has ended.",
+    });
+    expect(nextStatus("resume", { ...live, status: "cancelled" }, NOW)).toEqual({
+      ok: false,
+      message: "This sale was cancelled.",
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { isPlainText, plainTextMessage } from "@/lib/validation/text";
+
+export const email = z
+  .string({ error: "Enter your email address" })
+  .trim()
+  .toLowerCase()
+  .max(254, "That email address is too long")
+  .pipe(z.email({ error: "Enter a valid email address" }));
+
+export const signInSchema = z.object({
+  email,
+  password: z
+    .string({ error: "Enter your password" })
+    .min(1, "Enter your password")
+    .max(200, "That password is too long"),
+});
+
+export const signUpSchema = z.object({
+  name: z
+    .string({ error: "Enter your name" })
+    .trim()
+    .min(1, "Enter your name")
+    .max(80, "Keep your name under 80 characters")
+    // NUL would make the insert throw; overrides would let a name pose as another.
+    .refine((v) => isPlainText(v, "line"), plainTextMessage("name")),
+  email,
+  password: z
+    .string({ error: "Choose a password" })
+    .min(8, "Use at least 8 characters")
+    .max(200, "Use at most 200 characters"),
+});
