@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_JSON_BYTES, parseJsonText, type JsonBody } from "./adapters";
+import type { ApiReply } from "./sale-api";
+import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "./security-headers";
+
+/** The fast lane's side of lib/http: node:http requests in, ApiReply out. */
+
+export function sendReply(res: ServerResponse, reply: ApiReply): void {
+  const headers: Record<string, string> = { ...API_SECURITY_HEADERS, ...reply.headers };
+  if (cameOverHttps(res.req?.headers["x-forwarded-proto"]))
+    headers["strict-transport-security"] = HSTS;
+  if (reply.status === 304 || reply.body === null) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(reply.body);
+  headers["content-type"] = "application/json";
+  headers["content-length"] = String(Buffer.byteLength(body));
+  res.writeHead(reply.status, headers);
+  res.end(body);
+}
+
+/**
+ * Reads a small JSON body, refusing (413) as soon as it grows past the limit. The refusal closes
+ * the connection: the rest of the body is discarded, never buffered, and the client still gets
+ * the 413 (destroying the socket mid-upload would reach it as a reset instead).
+ */
+export function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const tooBig = (): JsonBody => ({
+      ok: false,
+      reply: {
+        status: 413,
+        headers: { "cache-control": "no-store", connection: "close" },
+        body: {
+          status: "invalid_request",
+          message: `The body is larger than ${MAX_JSON_BYTES} bytes.`,
+        },
+      },
+    });
+    if (declared > MAX_JSON_BYTES) {
+      req.resume();
+      return resolve(tooBig());
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_JSON_BYTES) return void chunks.push(c);
+      req.off("data", onData);
+      chunks.length = 0;
+      req.resume(); // drain, do not keep
+      resolve(tooBig());
+    };
+    req.on("data", onData);
+    req.on("end", () => {
+      if (size > MAX_JSON_BYTES) return;
+      resolve(
+        parseJsonText(req.headers["content-type"] ?? null, Buffer.concat(chunks).toString("utf8")),
+      );
+    });
+    req.on("error", () => resolve(tooBig()));
+  });
+}

@@ -1,0 +1,146 @@
+import { userFromCookieHeader } from "@/lib/auth/session-cookie";
+import { buyNow, buyNowHttpStatus, isUuid } from "@/lib/gate/buy-now";
+import { withArming } from "@/lib/gate/arm";
+import { gate } from "@/lib/gate/gate";
+import { getPublicState } from "@/lib/gate/public-state";
+import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics/registry";
+import { recordOutcome } from "@/lib/metrics/sale-stats";
+import { checkout, checkoutHttpStatus } from "@/lib/orders/checkout";
+import { limit } from "@/lib/ratelimit/limiter";
+import { isShed } from "@/lib/resilience/unavailable";
+import { signPurchaseToken } from "@/lib/tokens/purchase-token";
+
+/**
+ * The sale API as plain functions from a small request description to status, headers and a
+ * JSON body. Next.js route handlers and the fast-lane server are two thin adapters over these,
+ * so every rule (auth, limits, status codes, caching headers) exists once.
+ */
+
+export type ApiRequest = { cookie?: string | null; ifNoneMatch?: string | null; body?: unknown };
+export type ApiReply = { status: number; headers: Record<string, string>; body: unknown };
+
+const NO_STORE = { "cache-control": "private, no-store" };
+const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = NO_STORE,
+): ApiReply => ({ status, headers, body });
+const retryAfter = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
+const unauthenticated = () =>
+  json(401, { status: "unauthenticated", message: "Sign in to take part in the sale." });
+const notFound = () => json(404, { status: "not_found", message: "No such sale." });
+/** 503: Redis did not answer, or a lookup was shed (load, not a fault, so not logged as one). */
+function gateUnavailable(error: unknown, saleId: string, what: string): ApiReply {
+  const ms = isShed(error) ? error.retryAfterMs : 1000;
+  if (!isShed(error)) log.error({ err: error, saleId }, `${what}: Redis unavailable`);
+  return json(
+    503,
+    { status: "unavailable", retryAfterMs: ms },
+    { ...NO_STORE, "retry-after": retryAfter(ms) },
+  );
+}
+
+/** POST /api/sales/{id}/token */
+export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
+  const user = await userFromCookieHeader(req.cookie);
+  if (!user) return unauthenticated();
+  const result = await buyNow(saleId, user.id);
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (result.status === "rate_limited" || result.status === "unavailable")
+    headers["retry-after"] = retryAfter(result.retryAfterMs);
+  if (result.status === "not_found") return notFound();
+  return json(buyNowHttpStatus(result), result, headers);
+}
+
+/** GET /api/sales/{id}: public, micro-cached, CDN-cacheable for a second, with a weak ETag. */
+export async function getSaleState(saleId: string, req: ApiRequest): Promise<ApiReply> {
+  if (!isUuid(saleId)) return notFound();
+  let entry;
+  try {
+    entry = await getPublicState(saleId);
+  } catch (error) {
+    return gateUnavailable(error, saleId, "sale state");
+  }
+  if (!entry.state) return notFound();
+  const headers = {
+    "cache-control": "public, max-age=0, s-maxage=1, stale-while-revalidate=5",
+    etag: entry.etag,
+  };
+  if (req.ifNoneMatch && req.ifNoneMatch.split(",").some((t) => t.trim() === entry.etag))
+    return { status: 304, headers, body: null };
+  return json(200, entry.state, headers);
+}
+
+/** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
+export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
+  const user = await userFromCookieHeader(req.cookie);
+  if (!user) return unauthenticated();
+  if (!isUuid(saleId)) return notFound();
+  let st;
+  try {
+    st = await withArming(saleId, () => gate.state(saleId, user.id));
+  } catch (error) {
+    return gateUnavailable(error, saleId, "my state");
+  }
+  if (st.s !== "ok") return notFound();
+  const base = { saleId, serverTime: st.now, bought: st.bought ?? 0, limit: st.limit };
+  if (st.hold && st.exp) {
+    const token = await signPurchaseToken({
+      userId: user.id,
+      saleId,
+      holdId: st.hold,
+      expiresAt: st.exp,
+    });
+    return json(200, {
+      ...base,
+      status: "holding",
+      token,
+      expiresAt: st.exp,
+      position: st.pos ?? 0,
+    });
+  }
+  if (st.linePos) return json(200, { ...base, status: "in_line", position: st.linePos });
+  if ((st.bought ?? 0) > 0) return json(200, { ...base, status: "purchased" });
+  return json(200, { ...base, status: "none" });
+}
+
+/** POST /api/orders with { token } */
+export async function postOrder(req: ApiRequest): Promise<ApiReply> {
+  const user = await userFromCookieHeader(req.cookie);
+  if (!user) return unauthenticated();
+  const body = req.body;
+  if (
+    typeof body !== "object" ||
+    body === null ||
+    Array.isArray(body) ||
+    typeof (body as { token?: unknown }).token !== "string"
+  ) {
+    return json(400, {
+      status: "invalid_request",
+      message: 'Send JSON like { "token": "<purchase token>" }.',
+    });
+  }
+  const rl = await limit("checkout", user.id);
+  if (!rl.ok)
+    return json(
+      429,
+      { status: "rate_limited", retryAfterMs: rl.retryAfterMs },
+      { ...NO_STORE, "retry-after": retryAfter(rl.retryAfterMs) },
+    );
+  const started = performance.now();
+  const result = await checkout(user.id, (body as { token: string }).token);
+  const ms = performance.now() - started;
+  metrics().checkout.inc({ status: result.status });
+  metrics().checkoutSeconds.observe(ms / 1000);
+  if ("saleId" in result) recordOutcome(result.saleId, "checkout", ms);
+  const headers: Record<string, string> = { ...NO_STORE };
+  if (result.status === "unavailable") headers["retry-after"] = retryAfter(result.retryAfterMs);
+  const status =
+    result.status === "confirmed" || result.status === "received"
+      ? result.replay
+        ? 200
+        : 201
+      : checkoutHttpStatus[result.status];
+  return json(status, result, headers);
+}
