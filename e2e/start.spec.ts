@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+import { e2e } from "./support/env";
+
+/**
+ * The README's run command (`npm start`, here with --no-build to reuse the build this run
+ * already made) serves the seeded shop on PGlite when DATABASE_URL is unset, and on
+ * PostgreSQL when it is set.
+ */
+
+test.describe.configure({ timeout: 180_000 });
+
+async function startShop(
+  port: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  let output = "";
+  const child = spawn("npx", ["tsx", "scripts/start.ts", "--no-build"], {
+    env: { ...env, PORT: String(port), LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`start exited early:\n${output}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok)
+        return { child, output: () => output };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`shop did not answer on :${port}:\n${output}`);
+}
+
+function stop(child: ChildProcess) {
+  if (child.pid) process.kill(-child.pid, "SIGTERM");
+}
+
+async function expectSeededShop(port: number, kind: "pglite" | "postgres") {
+  const base = `http://127.0.0.1:${port}`;
+  const health = await (await fetch(`${base}/api/health`)).json();
+  expect(health).toMatchObject({ ok: true, databaseKind: kind });
+  for (const [url, name] of [
+    ["/", "Nimbus ANC Headphones"],
+    ["/products/aurora-runner", "Aurora Runner"],
+    ["/search?q=insulated", "Canyon Insulated Bottle"],
+  ] as const) {
+    const res = await fetch(base + url);
+    expect(res.status, url).toBe(200);
+    expect(await res.text(), url).toContain(name);
+  }
+}
+
+test("with no DATABASE_URL the shop runs on embedded PGlite and a private Redis", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "stampede-pglite-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: path.join(dir, "pglite") };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const shop = await startShop(3101, env);
+  try {
+    await expectSeededShop(3101, "pglite");
+    expect(shop.output()).toContain("private redis-server");
+  } finally {
+    stop(shop.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("with DATABASE_URL the shop runs on PostgreSQL", async () => {
+  const name = `stampede_start_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: e2e.adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  const url = new URL(e2e.adminUrl);
+  url.pathname = `/${name}`;
+  const shop = await startShop(3102, {
+    ...process.env,
+    DATABASE_URL: url.toString(),
+    REDIS_URL: e2e.redisUrl,
+    REDIS_PREFIX: `e2e-start:`,
+  });
+  try {
+    await expectSeededShop(3102, "postgres");
+    const { rows } = await admin.query(
+      `select count(*)::int as n from pg_stat_activity where datname = $1`,
+      [name],
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
+  } finally {
+    stop(shop.child);
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+});
