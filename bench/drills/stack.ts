@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createDb } from "@/db";
+import { startCluster, type Cluster } from "@/scripts/lib/cluster";
+import { freeRange } from "@/scripts/lib/ports";
+import { startRedisServer, type RedisServer } from "@/scripts/lib/redis-server";
+import { pgTarget, startPgProxy, type PgProxy } from "@/test/support/pg-proxy";
+import { freshDatabase } from "../herd/setup";
+
+/**
+ * Everything one drill runs on, all of it its own: a database `stampede_drill_<name>_<id>`, a
+ * private redis-server on a port in 6840–6899 (data in a temp directory), optionally a TCP proxy
+ * between the shop and PostgreSQL (the shared server is never stopped), the instances, the outbox
+ * workers and the balancer on ports in 3840–3899. `close()` removes all of it, on failure too.
+ */
+
+export type ServerKind = "lane" | "next";
+
+export type StackOptions = {
+  name: string;
+  instances: number;
+  workers: number;
+  server: ServerKind;
+  /** Put a switchable TCP proxy between every shop process and PostgreSQL. */
+  pgProxy?: boolean;
+  /** Redis with an append-only file, fsync every second (the redis-restart drill). */
+  aof?: boolean;
+  workerArgs?: string[];
+  adminUrl?: string;
+  log: (message: string) => void;
+};
+
+export type Stack = {
+  readonly url: string;
+  readonly cluster: Cluster;
+  /** Straight to PostgreSQL (not through the proxy): set-up and checks. */
+  readonly db: pg.Pool;
+  readonly redis: RedisServer;
+  readonly redisPrefix: string;
+  readonly pgProxy?: PgProxy;
+  readonly secrets: { AUTH_SECRET: string; TOKEN_SECRET: string };
+  readonly env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+};
+
+const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const id = randomBytes(3).toString("hex");
+  const adminUrl = o.adminUrl ?? process.env.DRILL_PG_URL ?? ADMIN_URL;
+  const dbName = `stampede_drill_${o.name.replace(/-/g, "_")}_${id}`;
+  const redisPrefix = `drill:${o.name}:${id}:`;
+  const cleanups: (() => Promise<unknown> | void)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
+    cleanups.length = 0;
+  };
+
+  try {
+    const databaseUrl = await freshDatabase(adminUrl, dbName);
+    cleanups.push(async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`drop database if exists "${dbName}" with (force)`);
+      await admin.end();
+    });
+    const handle = createDb({ DATABASE_URL: databaseUrl, PGLITE_DIR: "" });
+    await handle.migrate();
+    await handle.close();
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+    db.on("error", () => {}); // an idle connection dropped at the end must not end the drill
+    cleanups.push(() => db.end());
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-drill-${o.name}-`));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const redis = await startRedisServer({
+      port: await freeRange(6840, 6899, 1),
+      dir,
+      aof: o.aof ?? false,
+    });
+    cleanups.push(() => redis.stop("crash"));
+
+    let shopDbUrl = databaseUrl;
+    let pgProxy: PgProxy | undefined;
+    if (o.pgProxy) {
+      pgProxy = await startPgProxy(pgTarget(databaseUrl));
+      cleanups.push(() => pgProxy?.close());
+      shopDbUrl = pgProxy.url(databaseUrl);
+    }
+
+    const secrets = {
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      TOKEN_SECRET: randomBytes(32).toString("base64url"),
+    };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      DATABASE_URL: shopDbUrl,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redisPrefix,
+      ...secrets,
+      NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      METRICS_TOKEN: randomBytes(18).toString("base64url"),
+      AUTH_TRUST_HOST: "true",
+      LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "silent",
+      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-cluster",
+      NEXT_CACHE_HANDLER: "redis",
+    };
+    const base = await freeRange(3840, 3899, o.instances + 1);
+    const cluster = await startCluster({
+      env,
+      instances: o.instances,
+      port: base,
+      instancePort: base + 1,
+      workers: o.workers,
+      workerArgs: o.workerArgs,
+      entry: o.server === "lane" ? "bench/drills/lane-server.ts" : "server.ts",
+      stdio: process.env.DRILL_VERBOSE === "1" ? "inherit" : "ignore",
+      log: o.log,
+    });
+    cleanups.push(() => cluster.stop());
+    o.log(
+      `stack: database ${dbName}, redis ${redis.url} prefix ${redisPrefix}${pgProxy ? `, PostgreSQL via proxy :${pgProxy.port}` : ""}`,
+    );
+    return {
+      url: cluster.url,
+      cluster,
+      db,
+      redis,
+      redisPrefix,
+      pgProxy,
+      secrets,
+      env,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,231 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import pg from "pg";
+import { createClient } from "redis";
+import { Pool } from "undici";
+import { prepareDb } from "@/scripts/lib/prepare-db";
+import { waitForPort } from "@/scripts/lib/services";
+
+/**
+ * `npm run bench:lanes`: Buy Now requests/s and latency through three entry points, in one run
+ * on this machine, against one sale on one Redis:
+ *   fast   — server.ts's fast lane (node:http → lib/http/sale-api.ts)
+ *   next   — the same server, the Next.js route handler (x-stampede-lane: next)
+ *   ceiling — a bare node:http server doing only the grant script (bench/lanes/ceiling-server.ts)
+ * Every request is a different shopper (a session minted with the server's secret), so each one
+ * does the full work: session decode, rate limit, grant, token. Needs a build (`npm run build`).
+ */
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const REQUESTS = arg("requests", 20_000);
+const CONNECTIONS = arg("connections", 64);
+const ROUNDS = arg("rounds", 3);
+const PORT = 3900;
+const CEILING_PORT = 3901;
+const adminUrl = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = "stampede_lanes";
+const secrets = {
+  AUTH_SECRET: "lanes-bench-auth-secret-0123456789abcdefghijkl",
+  TOKEN_SECRET: "lanes-bench-token-secret-0123456789abcdefghijk",
+};
+
+type Result = {
+  lane: string;
+  round: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  other: Record<string, number>;
+};
+
+const pct = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+
+async function load(
+  lane: string,
+  round: number,
+  url: string,
+  headersFor: (i: number) => Record<string, string>,
+): Promise<Result> {
+  const u = new URL(url);
+  const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < REQUESTS) {
+        const i = next++;
+        const t = performance.now();
+        const res = await pool.request({
+          path: u.pathname,
+          method: "POST",
+          headers: headersFor(i),
+        });
+        const body = (await res.body.json().catch(() => ({}))) as { status?: string; s?: string };
+        latencies.push(performance.now() - t);
+        const key = `${res.statusCode}:${body.status ?? body.s ?? "?"}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const ok =
+    (statuses["200:secured"] ?? 0) +
+    (statuses["200:sold_out"] ?? 0) +
+    (statuses["200:in_line"] ?? 0);
+  return {
+    lane,
+    round,
+    rps: REQUESTS / seconds,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+    ok,
+    other: statuses,
+  };
+}
+
+async function main() {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists "${dbName}" with (force)`);
+  await admin.query(`create database "${dbName}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...secrets,
+    NODE_ENV: "production",
+    DATABASE_URL: url.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    REDIS_PREFIX: `lanes${Date.now().toString(36)}:`,
+    LOG_LEVEL: "error",
+    AUTH_TRUST_HOST: "true",
+  };
+  await prepareDb(env, { withSeed: true });
+  const db = new pg.Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  const { rows } = await db.query(
+    `insert into sales (product_id, starts_at, ends_at, stock, per_shopper_limit, hold_seconds)
+     select id, now() - interval '1 minute', now() + interval '1 hour', 10000000, 1, 900 from products where slug = 'pulse-speaker' returning id`,
+  );
+  const saleId = rows[0].id as string;
+  await db.end();
+
+  const children: ChildProcess[] = [];
+  const tsx = path.join("node_modules", ".bin", "tsx");
+  children.push(
+    spawn(tsx, ["server.ts"], {
+      env: { ...env, PORT: String(PORT), HOST: "127.0.0.1" },
+      stdio: "ignore",
+    }),
+  );
+  children.push(
+    spawn(tsx, ["bench/lanes/ceiling-server.ts"], {
+      env: { ...env, PORT: String(CEILING_PORT), SALE_ID: saleId },
+      stdio: "ignore",
+    }),
+  );
+  try {
+    await waitForPort(PORT, 60_000);
+    await waitForPort(CEILING_PORT, 30_000);
+    // Arm the sale and warm both servers up.
+    await fetch(`http://127.0.0.1:${PORT}/api/sales/${saleId}`);
+
+    const results: Result[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Fresh shoppers for every lane and round: nobody is rate limited, every grant does the work.
+      const cookies = await Promise.all(
+        Array.from({ length: REQUESTS }, async () => {
+          const sub = randomUUID();
+          const value = await encode({
+            token: { sub, role: "shopper" },
+            secret: secrets.AUTH_SECRET,
+            salt: "authjs.session-token",
+            maxAge: 3600,
+          });
+          return `authjs.session-token=${value}`;
+        }),
+      );
+      const nextCookies = [...cookies.slice(REQUESTS / 2), ...cookies.slice(0, REQUESTS / 2)];
+      const users = Array.from({ length: REQUESTS }, () => randomUUID());
+      const token = `http://127.0.0.1:${PORT}/api/sales/${saleId}/token`;
+      for (const [lane, run] of [
+        [
+          "ceiling",
+          () =>
+            load("ceiling", round, `http://127.0.0.1:${CEILING_PORT}/`, (i) => ({
+              "x-user": users[i]!,
+            })),
+        ],
+        ["fast", () => load("fast", round, token, (i) => ({ cookie: cookies[i]! }))],
+        [
+          "next",
+          () =>
+            load("next", round, token, (i) => ({
+              cookie: nextCookies[i]!,
+              "x-stampede-lane": "next",
+            })),
+        ],
+      ] as const) {
+        const r = await run();
+        results.push(r);
+        console.log(
+          `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${JSON.stringify(r.other)}`,
+        );
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const lanes = ["ceiling", "fast", "next"].map((lane) => {
+      const rs = results.filter((r) => r.lane === lane);
+      return {
+        lane,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+      };
+    });
+    const ceiling = lanes[0]!.rps;
+    const table = [
+      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | share of ceiling |`,
+      "| --- | --- | --- | --- | --- |",
+      ...lanes.map(
+        (l) =>
+          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${((l.rps / ceiling) * 100).toFixed(0)} % |`,
+      ),
+    ].join("\n");
+    console.log(
+      `\n${REQUESTS} requests per lane and round, ${CONNECTIONS} connections, ${ROUNDS} rounds\n\n${table}`,
+    );
+    const dir = path.join("bench", "reports");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-lanes.json`),
+      JSON.stringify({ requests: REQUESTS, connections: CONNECTIONS, results, lanes }, null, 2),
+    );
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    const redis = createClient({ url: env.REDIS_URL, RESP: 2 });
+    await redis.connect();
+    for await (const batch of redis.scanIterator({ MATCH: `${env.REDIS_PREFIX}*`, COUNT: 1000 }))
+      if (batch.length) await redis.del(batch);
+    await redis.quit();
+    await admin.query(`drop database if exists "${dbName}" with (force)`).catch(() => {});
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

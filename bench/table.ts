@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { HerdReport } from "./herd/report";
+
+/**
+ * Renders the README's comparison table from herd reports, so no figure is typed by hand.
+ *   npm run bench:table                      # latest report per (shoppers, stock, mode) in bench/reports
+ *   npm run bench:table -- a.json b.json …   # exactly these
+ */
+
+function load(args: string[]): { file: string; r: HerdReport }[] {
+  const files =
+    args.length > 0
+      ? args.flatMap((a) =>
+          statSync(a).isDirectory()
+            ? readdirSync(a)
+                .filter((f) => f.endsWith(".json"))
+                .map((f) => path.join(a, f))
+            : [a],
+        )
+      : readdirSync("bench/reports")
+          .filter((f) => f.endsWith(".json"))
+          .map((f) => path.join("bench/reports", f));
+  const all = files
+    .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as HerdReport }))
+    .filter((x) => x.r.version === 1);
+  if (args.length > 0 && !args.some((a) => statSync(a).isDirectory())) return all;
+  // Latest per (shoppers, stock, mode).
+  const latest = new Map<string, { file: string; r: HerdReport }>();
+  for (const x of all) {
+    const key = `${x.r.config.shoppers}/${x.r.config.stock}/${x.r.mode}`;
+    const seen = latest.get(key);
+    if (!seen || seen.r.createdAt < x.r.createdAt) latest.set(key, x);
+  }
+  return [...latest.values()];
+}
+
+const n = (v: number) => v.toLocaleString("en-US");
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
+
+type Row = { file: string; r: HerdReport };
+type Column = [head: string, cell: (x: Row) => string];
+
+function markdown(rows: Row[], columns: Column[]): string {
+  return [
+    `| ${columns.map((c) => c[0]).join(" | ")} |`,
+    `| ${columns.map(() => "---").join(" | ")} |`,
+    ...rows.map((x) => `| ${columns.map((c) => c[1](x)).join(" | ")} |`),
+  ].join("\n");
+}
+
+const design = ({ r }: Row) => (r.mode === "stampede" ? "Stampede" : "naive baseline");
+
+/** Two tables: what the shoppers saw, and what it cost the servers (and whether the client kept up). */
+export function renderTable(rows: Row[]): string {
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.r.config.stock - b.r.config.stock ||
+      a.r.config.shoppers - b.r.config.shoppers ||
+      (a.r.mode === "stampede" ? -1 : 1),
+  );
+  const shoppers: Column[] = [
+    ["shoppers", ({ r }) => n(r.config.shoppers)],
+    ["units", ({ r }) => n(r.config.stock)],
+    ["design", design],
+    ["answered ≤ 3 s", ({ r }) => `**${r.summary.answeredWithin3sPct}%**`],
+    ["p50", ({ r }) => ms(r.summary.latencyMs.p50)],
+    ["p95", ({ r }) => ms(r.summary.latencyMs.p95)],
+    ["p99", ({ r }) => ms(r.summary.latencyMs.p99)],
+    ["max", ({ r }) => ms(r.summary.latencyMs.max)],
+    [
+      "secured / in line / sold out / other / gave up",
+      ({ r }) => {
+        const o = r.summary.outcomes;
+        const other = o.already_purchased + o.ended + o.not_started;
+        const gaveUp = o.gave_up_busy + o.gave_up_rate_limited + o.error + o.unanswered;
+        return `${n(o.secured)} / ${n(o.in_line)} / ${n(o.sold_out)} / ${n(other)} / ${n(gaveUp)}`;
+      },
+    ],
+    ["429", ({ r }) => n(r.summary.requests.status429)],
+    ["503", ({ r }) => n(r.summary.requests.status503)],
+    [
+      "invariant",
+      ({ r }) => {
+        const i = r.summary.invariant;
+        return i.ok ? `✓ ${n(i.ordersInPg)} orders` : `✗ ${i.problems.join("; ")}`;
+      },
+    ],
+  ];
+  const servers: Column[] = [
+    ["shoppers", ({ r }) => n(r.config.shoppers)],
+    ["design", design],
+    ["req/s mean (peak)", ({ r }) => `${n(r.summary.rps.mean)} (${n(r.summary.rps.peak)})`],
+    ["requests", ({ r }) => n(r.summary.requests.total)],
+    [
+      "server CPU / request",
+      ({ r }) => (r.summary.serverCpu ? `${r.summary.serverCpu.msPerRequest} ms` : "–"),
+    ],
+    [
+      "SQL statements (shop's counter)",
+      ({ r }) => (r.summary.server ? n(r.summary.server.dbQueries) : "–"),
+    ],
+    [
+      "PG transactions (pg_stat_database)",
+      ({ r }) => (r.summary.pg ? n(r.summary.pg.xactCommit + r.summary.pg.xactRollback) : "–"),
+    ],
+    ["Redis commands", ({ r }) => (r.summary.server ? n(r.summary.server.redisCommands) : "0")],
+    ["client lag p99", ({ r }) => ms(r.summary.client.lagMs.p99)],
+    [
+      "machine CPU busy (herd's share)",
+      ({ r }) =>
+        r.summary.client.cpu
+          ? `${r.summary.client.cpu.machinePct}% (${r.summary.client.cpu.clientPct}%)`
+          : "?",
+    ],
+    ["report", ({ file }) => `\`${path.basename(file)}\``],
+  ];
+  return `${markdown(sorted, shoppers)}\n\n${markdown(sorted, servers)}`;
+}
+
+if (require.main === module) console.log(renderTable(load(process.argv.slice(2))));
