@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { budget, BUDGETS, bulkhead, bulkheadStats, configureBudgets } from "./bulkhead";
 import { retryAfterSeconds, unavailableResponse } from "./http";
 import { isShed, isUnavailable, Shed } from "./unavailable";
@@ -87,5 +87,16 @@ describe("bulkhead", () => {
     expect([0, 1, 999, 1_000, 1_001].map(retryAfterSeconds)).toEqual([1, 1, 1, 1, 2]);
     expect(isUnavailable(new Shed("gate", 1))).toBe(true);
     expect(isUnavailable(new Error("other"))).toBe(false);
+  });
+  it("knows a refusal thrown by another copy of this module (server.ts and Next.js bundles)", async () => {
+    vi.resetModules();
+    const other = await import("./unavailable");
+    expect(other.Shed).not.toBe(Shed);
+    const foreign = new other.Shed("gate", 300);
+    expect(foreign instanceof Shed).toBe(false);
+    expect(isShed(foreign)).toBe(true);
+    expect(isUnavailable(new other.CircuitOpen("postgres", 1_000))).toBe(true);
+    expect(isShed(Object.assign(new Error("x"), { name: "Shed" }))).toBe(false); // no retry hint
+    expect(isShed({ name: "Shed", retryAfterMs: 1 })).toBe(false); // not an Error
   });
 });

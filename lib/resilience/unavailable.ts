@@ -32,8 +32,19 @@ export class CircuitOpen extends BrokenCircuitError {
   }
 }
 
-export const isShed = (error: unknown): error is Shed => error instanceof Shed;
-export const isCircuitOpen = (error: unknown): error is CircuitOpen => error instanceof CircuitOpen;
+/**
+ * By brand, not only by class: server.ts (the fast lane) and Next.js's bundles each load their
+ * own copy of this module while the budgets and breakers are shared on globalThis, so an error
+ * thrown by one copy's class reaches code holding the other copy's.
+ */
+const branded = (error: unknown, name: string): boolean =>
+  error instanceof Error &&
+  error.name === name &&
+  typeof (error as { retryAfterMs?: unknown }).retryAfterMs === "number";
+export const isShed = (error: unknown): error is Shed =>
+  error instanceof Shed || branded(error, "Shed");
+export const isCircuitOpen = (error: unknown): error is CircuitOpen =>
+  error instanceof CircuitOpen || branded(error, "CircuitOpen");
 /** Refused without trying: safe to retry after `retryAfterMs`, and not the caller's fault. */
 export const isUnavailable = (error: unknown): error is Shed | CircuitOpen =>
   isShed(error) || isCircuitOpen(error);
