@@ -43,7 +43,7 @@ function gateUnavailable(error: unknown, saleId: string, what: string): ApiReply
 
 /** POST /api/sales/{id}/token */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = await userFromCookieHeader(req.cookie);
+  const user = userFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
   const result = await buyNow(saleId, user.id);
   const headers: Record<string, string> = { ...NO_STORE };
@@ -74,7 +74,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
 export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = await userFromCookieHeader(req.cookie);
+  const user = userFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
   if (!isUuid(saleId)) return notFound();
   let st;
@@ -107,7 +107,7 @@ export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiRe
 
 /** POST /api/orders with { token } */
 export async function postOrder(req: ApiRequest): Promise<ApiReply> {
-  const user = await userFromCookieHeader(req.cookie);
+  const user = userFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
   const body = req.body;
   if (

@@ -1,0 +1,161 @@
+import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { base64url, EncryptJWT, jwtDecrypt } from "jose";
+import { decode, encode } from "next-auth/jwt";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
+import { decryptSession, parseCookies, userFromCookieHeader } from "./session-cookie";
+
+/**
+ * The session cookie is decrypted by our own code on the hot path (node:crypto, synchronous),
+ * not by jose: these tests hold it to what Auth.js writes and jose reads, and make sure that
+ * every way of tampering with a cookie ends in "no session".
+ */
+
+const SALT = "authjs.session-token";
+const secret = () => env().AUTH_SECRET;
+const seal = (token: Record<string, unknown>, maxAge?: number, s = secret(), salt = SALT) =>
+  encode({ token, secret: s, salt, maxAge });
+const key = (enc: "A256CBC-HS512" | "A256GCM", s = secret(), salt = SALT) =>
+  new Uint8Array(
+    hkdfSync(
+      "sha256",
+      s,
+      salt,
+      `Auth.js Generated Encryption Key (${salt})`,
+      enc === "A256GCM" ? 32 : 64,
+    ),
+  );
+
+describe("decryptSession", () => {
+  it("reads what Auth.js's encode writes, exactly as Auth.js's decode does", async () => {
+    const token = { sub: "user-1", role: "merchant", name: "Zoë Ünïcode 🛒", email: "z@x.test" };
+    const jwe = await seal(token);
+    const ours = decryptSession(jwe, secret(), SALT);
+    expect(ours).toEqual(await decode({ token: jwe, secret: secret(), salt: SALT }));
+    expect(ours).toMatchObject(token);
+    expect(userFromCookieHeader(`a=1; ${SALT}=${jwe}; b=2`)).toEqual({
+      id: "user-1",
+      role: "merchant",
+    });
+    // The secure-prefixed cookie uses its own name as the salt.
+    const secure = await seal({ sub: "user-2" }, undefined, secret(), `__Secure-${SALT}`);
+    expect(userFromCookieHeader(`__Secure-${SALT}=${secure}`)).toEqual({
+      id: "user-2",
+      role: "shopper",
+    });
+    expect(userFromCookieHeader(`${SALT}=${secure}`)).toBeNull(); // wrong salt
+  });
+
+  it("joins a cookie Auth.js split into chunks", async () => {
+    const jwe = await seal({ sub: "chunky", pad: "x".repeat(3000) });
+    const cut = [jwe.slice(0, 1500), jwe.slice(1500, 3000), jwe.slice(3000)];
+    const header = cut.map((c, i) => `${SALT}.${i}=${c}`).join("; ");
+    expect(userFromCookieHeader(header)).toEqual({ id: "chunky", role: "shopper" });
+  });
+
+  it("reads A256GCM sessions too (jose-made), and agrees with jose on them", async () => {
+    const jwe = await new EncryptJWT({ sub: "gcm-user" })
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+      .setExpirationTime("1h")
+      .encrypt(key("A256GCM"));
+    const ours = decryptSession(jwe, secret(), SALT);
+    expect(ours).toEqual((await jwtDecrypt(jwe, key("A256GCM"))).payload);
+    expect(ours).toMatchObject({ sub: "gcm-user" });
+  });
+
+  it("refuses expired and not-yet-valid sessions (15 s tolerance, like jose's)", async () => {
+    const jwe = await seal({ sub: "u" }, 60);
+    const now = Date.now();
+    expect(decryptSession(jwe, secret(), SALT, now)).not.toBeNull();
+    expect(decryptSession(jwe, secret(), SALT, now + 70_000)).not.toBeNull(); // within tolerance
+    expect(decryptSession(jwe, secret(), SALT, now + 80_000)).toBeNull();
+    const future = await new EncryptJWT({ sub: "u" })
+      .setProtectedHeader({ alg: "dir", enc: "A256CBC-HS512" })
+      .setNotBefore(Math.floor(now / 1000) + 60)
+      .encrypt(key("A256CBC-HS512"));
+    expect(decryptSession(future, secret(), SALT, now)).toBeNull();
+    expect(decryptSession(future, secret(), SALT, now + 61_000)).not.toBeNull();
+    // An expired cookie is no session at all, whatever the tolerance.
+    const stale = await seal({ sub: "u" }, -5);
+    expect(userFromCookieHeader(`${SALT}=${stale}`)).toBeNull();
+  });
+
+  it("refuses another secret, another algorithm and hand-made headers", async () => {
+    const jwe = await seal({ sub: "u" });
+    expect(decryptSession(jwe, "another secret that is long enough to pass", SALT)).toBeNull();
+    const [h, , iv, ct, tag] = jwe.split(".") as [string, string, string, string, string];
+    const header = JSON.parse(new TextDecoder().decode(base64url.decode(h)));
+    const withHeader = (o: unknown) =>
+      [base64url.encode(JSON.stringify(o)), "", iv, ct, tag].join(".");
+    for (const bad of [
+      { ...header, alg: "A256KW" },
+      { ...header, enc: "A128CBC-HS256" },
+      { ...header, zip: "DEF" },
+      { ...header, crit: ["exp"] },
+      { ...header, kid: "other" }, // the header is authenticated: any change breaks the tag
+      "not an object",
+      null,
+    ])
+      expect(decryptSession(withHeader(bad), secret(), SALT), JSON.stringify(bad)).toBeNull();
+    expect(decryptSession([h, "AAAA", iv, ct, tag].join("."), secret(), SALT)).toBeNull();
+    expect(decryptSession([h, "", iv, ct].join("."), secret(), SALT)).toBeNull();
+    expect(decryptSession(`${jwe}.`, secret(), SALT)).toBeNull();
+    expect(decryptSession([h, "", iv, ct, `${tag}=`].join("."), secret(), SALT)).toBeNull();
+  });
+
+  it("a plaintext that is not a JSON object is refused even when correctly sealed", () => {
+    const k = Buffer.from(key("A256GCM"));
+    const sealRaw = (plaintext: string) => {
+      const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256GCM" }));
+      const iv = randomBytes(12);
+      const c = createCipheriv("aes-256-gcm", k, iv);
+      c.setAAD(Buffer.from(h, "ascii"));
+      const ct = Buffer.concat([c.update(plaintext, "utf8"), c.final()]);
+      return [h, "", iv, ct, c.getAuthTag()]
+        .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+        .join(".");
+    };
+    expect(decryptSession(sealRaw(JSON.stringify({ sub: "ok" })), secret(), SALT)).toEqual({
+      sub: "ok",
+    });
+    for (const p of ["[1,2]", "42", '"sub"', "null", "{not json", JSON.stringify({ exp: "x" })])
+      expect(decryptSession(sealRaw(p), secret(), SALT), p).toBeNull();
+  });
+
+  it("any change to any character of a real session cookie gives no session", async () => {
+    const jwe = await seal({ sub: "victim", role: "merchant" });
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+    fc.assert(
+      fc.property(fc.nat({ max: jwe.length - 1 }), fc.constantFrom(...alphabet), (at, ch) => {
+        fc.pre(jwe[at] !== ch);
+        const forged = jwe.slice(0, at) + ch + jwe.slice(at + 1);
+        // base64url's last character can carry spare bits that decode to the same bytes:
+        // such a spelling is the same cookie, not a forgery — it must decode to the same user.
+        const got = decryptSession(forged, secret(), SALT);
+        if (got) expect(got).toMatchObject({ sub: "victim", role: "merchant" });
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("ignores junk and oversized cookie headers", () => {
+    for (const header of [
+      null,
+      undefined,
+      "",
+      "=;;=",
+      `${SALT}=`,
+      `${SALT}=a.b.c.d.e`,
+      `${SALT}=${"x".repeat(10_000)}`,
+    ])
+      expect(userFromCookieHeader(header)).toBeNull();
+    expect(parseCookies("a=1; a=2; b = 3 ;c")).toEqual(
+      new Map([
+        ["a", "1"],
+        ["b", "3"],
+      ]),
+    );
+  });
+});
