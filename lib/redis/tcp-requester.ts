@@ -151,6 +151,10 @@ function connect(url: string, name?: string) {
     name,
     // Commands issued while disconnected fail at once rather than waiting in memory.
     disableOfflineQueue: true,
+    // No per-command timeout in node-redis: it arms an AbortSignal.timeout for every command
+    // (measured: 15-18 µs of CPU per command against 3 µs without, on this machine), and
+    // `withDeadline` above already bounds every command at COMMAND_TIMEOUT_MS.
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: 2_000,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
