@@ -9,11 +9,15 @@ import { ensureRedis, portOpen } from "./lib/services";
  * `npm start`: one command from a fresh clone to a running shop. Generates local secrets,
  * starts a private Redis when none is configured, migrates and seeds the database, builds,
  * and serves on 127.0.0.1:3000 (PORT/HOST to change). Ctrl-C stops everything it started.
+ * `--build-only` (`npm run build`) stops after the build: pages prerendered at build time read
+ * the catalog, so a bare `next build` would need the secrets and a migrated database by hand.
  */
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const skipBuild = process.argv.includes("--no-build") || process.env.SKIP_BUILD === "1";
+/** `npm run build`: the same secrets, Redis and database as the shop, then `next build`, and stop. */
+const buildOnly = process.argv.includes("--build-only");
 
 const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.exitCode === null && c.kill("SIGTERM"));
@@ -22,7 +26,7 @@ process.on("SIGTERM", () => (stopAll(), process.exit(143)));
 process.on("exit", stopAll);
 
 async function main() {
-  if (await portOpen(port, host)) {
+  if (!buildOnly && (await portOpen(port, host))) {
     throw new Error(
       `${host}:${port} is already in use (another shop, or another program). Set PORT to use another port.`,
     );
@@ -53,6 +57,11 @@ async function main() {
     console.log("• Building (next build)…");
     const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
     if (build.status !== 0) throw new Error("next build failed");
+  }
+  if (buildOnly) {
+    console.log("• Built. `npm start -- --no-build` serves it.");
+    stopAll();
+    process.exit(0);
   }
 
   // server.ts: the fast lane for the hot sale routes, Next.js for everything else, one port.
