@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
@@ -26,6 +26,16 @@ const arg = (name: string, fallback: number) => {
 const REQUESTS = arg("requests", 20_000);
 const CONNECTIONS = arg("connections", 64);
 const ROUNDS = arg("rounds", 3);
+/** `--lanes fast,ceiling` runs only those (e.g. while profiling one); all three by default. */
+const LANES = (() => {
+  const i = process.argv.indexOf("--lanes");
+  return i === -1 ? ["ceiling", "fast", "next"] : String(process.argv[i + 1]).split(",");
+})();
+/** `--profile DIR`: server.ts runs under `node --cpu-prof`, the profile lands in DIR on exit. */
+const PROFILE_DIR = (() => {
+  const i = process.argv.indexOf("--profile");
+  return i === -1 ? null : String(process.argv[i + 1]);
+})();
 const PORT = 3900;
 const CEILING_PORT = 3901;
 const adminUrl = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -35,8 +45,31 @@ const secrets = {
   TOKEN_SECRET: "lanes-bench-token-secret-0123456789abcdefghijk",
 };
 
+/** CPU time (µs) used so far by a process and its descendants (tsx runs the server in a child). */
+function cpuMicros(pid: number | undefined): number {
+  if (!pid) return NaN;
+  let total = 0;
+  const tick = 1e6 / 100; // USER_HZ
+  const visit = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(f[11]) + Number(f[12])) * tick; // utime, stime
+      for (const t of readdirSync(`/proc/${p}/task`))
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" "))
+          if (c.trim()) visit(Number(c));
+    } catch {
+      // the process is gone
+    }
+  };
+  visit(pid);
+  return total;
+}
+
 type Result = {
   lane: string;
+  /** CPU the answering server process used per request (µs): the cost the lane itself adds. */
+  serverCpuUs: number;
   round: number;
   rps: number;
   p50: number;
@@ -53,7 +86,9 @@ async function load(
   round: number,
   url: string,
   headersFor: (i: number) => Record<string, string>,
+  serverPid: number | undefined,
 ): Promise<Result> {
+  const cpuBefore = cpuMicros(serverPid);
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
   const latencies: number[] = [];
@@ -78,6 +113,7 @@ async function load(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuUs = (cpuMicros(serverPid) - cpuBefore) / REQUESTS;
   await pool.close();
   latencies.sort((a, b) => a - b);
   const ok =
@@ -86,6 +122,7 @@ async function load(
     (statuses["200:in_line"] ?? 0);
   return {
     lane,
+    serverCpuUs,
     round,
     rps: REQUESTS / seconds,
     p50: pct(latencies, 0.5),
@@ -124,17 +161,23 @@ async function main() {
 
   const children: ChildProcess[] = [];
   const tsx = path.join("node_modules", ".bin", "tsx");
+  const run = (script: string, extra: Record<string, string>) =>
+    PROFILE_DIR
+      ? spawn(
+          "node",
+          [
+            "--cpu-prof",
+            `--cpu-prof-dir=${PROFILE_DIR}/${path.basename(script, ".ts")}`,
+            "--import",
+            "tsx",
+            script,
+          ],
+          { env: { ...env, ...extra }, stdio: "ignore" },
+        )
+      : spawn(tsx, [script], { env: { ...env, ...extra }, stdio: "ignore" });
+  children.push(run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1" }));
   children.push(
-    spawn(tsx, ["server.ts"], {
-      env: { ...env, PORT: String(PORT), HOST: "127.0.0.1" },
-      stdio: "ignore",
-    }),
-  );
-  children.push(
-    spawn(tsx, ["bench/lanes/ceiling-server.ts"], {
-      env: { ...env, PORT: String(CEILING_PORT), SALE_ID: saleId },
-      stdio: "ignore",
-    }),
+    run("bench/lanes/ceiling-server.ts", { PORT: String(CEILING_PORT), SALE_ID: saleId }),
   );
   try {
     await waitForPort(PORT, 60_000);
@@ -164,44 +207,58 @@ async function main() {
         [
           "ceiling",
           () =>
-            load("ceiling", round, `http://127.0.0.1:${CEILING_PORT}/`, (i) => ({
-              "x-user": users[i]!,
-            })),
+            load(
+              "ceiling",
+              round,
+              `http://127.0.0.1:${CEILING_PORT}/`,
+              (i) => ({ "x-user": users[i]! }),
+              children[1]!.pid,
+            ),
         ],
-        ["fast", () => load("fast", round, token, (i) => ({ cookie: cookies[i]! }))],
+        [
+          "fast",
+          () => load("fast", round, token, (i) => ({ cookie: cookies[i]! }), children[0]!.pid),
+        ],
         [
           "next",
           () =>
-            load("next", round, token, (i) => ({
-              cookie: nextCookies[i]!,
-              "x-stampede-lane": "next",
-            })),
+            load(
+              "next",
+              round,
+              token,
+              (i) => ({ cookie: nextCookies[i]!, "x-stampede-lane": "next" }),
+              children[0]!.pid,
+            ),
         ],
       ] as const) {
+        if (!LANES.includes(lane)) continue;
         const r = await run();
         results.push(r);
         console.log(
-          `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ${JSON.stringify(r.other)}`,
+          `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  server CPU ${r.serverCpuUs.toFixed(0)} µs/req  ${JSON.stringify(r.other)}`,
         );
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const lanes = ["ceiling", "fast", "next"].map((lane) => {
-      const rs = results.filter((r) => r.lane === lane);
-      return {
-        lane,
-        rps: median(rs.map((r) => r.rps)),
-        p50: median(rs.map((r) => r.p50)),
-        p99: median(rs.map((r) => r.p99)),
-      };
-    });
-    const ceiling = lanes[0]!.rps;
+    const lanes = ["ceiling", "fast", "next"]
+      .filter((lane) => LANES.includes(lane))
+      .map((lane) => {
+        const rs = results.filter((r) => r.lane === lane);
+        return {
+          lane,
+          rps: median(rs.map((r) => r.rps)),
+          p50: median(rs.map((r) => r.p50)),
+          p99: median(rs.map((r) => r.p99)),
+          cpu: median(rs.map((r) => r.serverCpuUs)),
+        };
+      });
+    const ceiling = lanes.find((l) => l.lane === "ceiling")?.rps ?? NaN;
     const table = [
-      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | share of ceiling |`,
-      "| --- | --- | --- | --- | --- |",
+      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | share of ceiling |`,
+      "| --- | --- | --- | --- | --- | --- |",
       ...lanes.map(
         (l) =>
-          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${((l.rps / ceiling) * 100).toFixed(0)} % |`,
+          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${((l.rps / ceiling) * 100).toFixed(0)} % |`,
       ),
     ].join("\n");
     console.log(
