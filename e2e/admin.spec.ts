@@ -16,6 +16,7 @@ import {
   urlFor,
 } from "./admin/support";
 import { baseURL, e2e } from "./support/env";
+import { shot } from "./support/screenshot";
 
 /**
  * The merchant dashboard: who may use it (every page, action and route, enumerated), and a
@@ -24,11 +25,7 @@ import { baseURL, e2e } from "./support/env";
  */
 
 test.use({ timezoneId: "UTC" });
-async function shot(page: Page, name: string) {
-  // From the top, so the sticky header is where a person sees it.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `test-results/screenshots/admin-${name}.png`, fullPage: true });
-}
+const adminShot = (page: Page, name: string) => shot(page, `admin-${name}`);
 const { merchant, shopper } = demoAccounts;
 
 // Sign in once per role (through the real form) and reuse the session: sign-in is rate-limited
@@ -84,7 +81,7 @@ test.describe("only merchants get the dashboard", () => {
       expect(html, url).not.toContain("Merchant dashboard");
       expect(html, url).not.toContain(merchant.email);
     }
-    await shot(page, "403");
+    await adminShot(page, "403");
     await context.close();
   });
 
@@ -183,7 +180,7 @@ test.describe.serial("a merchant's day", () => {
     await expect(page.getByRole("heading", { name: "Ended" })).toBeVisible();
     await expect(page.locator(".admin-table .badge").first()).toBeVisible();
     await expect(page.getByRole("link", { name: /New product/ }).first()).toBeVisible();
-    await shot(page, "dashboard");
+    await adminShot(page, "dashboard");
   });
 
   test("invalid product input shows field errors and writes nothing", async ({ page }) => {
@@ -248,11 +245,11 @@ test.describe.serial("a merchant's day", () => {
       buffer: gradientPng(),
     });
     await expect(page.getByText("Uploaded.")).toBeVisible();
-    await shot(page, "product-form");
+    await adminShot(page, "product-form");
     await page.getByRole("button", { name: "Create product" }).click();
     await page.waitForURL(/\/admin\/products\?saved=/);
     await expect(page.getByRole("cell", { name })).toBeVisible();
-    await shot(page, "products");
+    await adminShot(page, "products");
 
     const [row] = await sql<{ id: string; image_url: string; price_cents: number }>(
       `select id, image_url, price_cents from products where slug = $1`,
@@ -303,7 +300,7 @@ test.describe.serial("a merchant's day", () => {
     await page.getByRole("button", { name: "Schedule sale" }).click();
     await expect(page.locator("#endsAt-error")).toHaveText("The end must be after the start");
     await expect(page.getByLabel("Stock")).toHaveValue("25");
-    await shot(page, "sale-form-errors");
+    await adminShot(page, "sale-form-errors");
     expect(await catalogFingerprint()).toEqual(before);
   });
 
@@ -396,7 +393,7 @@ test.describe.serial("a merchant's day", () => {
     await expect(page.locator(".recharts-area").first()).toBeVisible();
     await page.waitForTimeout(4_000); // a few seconds of stock history
     await expect(page.getByText("Collecting points…")).toHaveCount(0);
-    await shot(page, "monitor");
+    await adminShot(page, "monitor");
 
     // Orders: the table, search by email and by order id, and the CSV export.
     await page.goto(`/admin/sales/${saleId}/orders`);
@@ -406,7 +403,7 @@ test.describe.serial("a merchant's day", () => {
     await box.press("Enter");
     await expect(page).toHaveURL(/\?q=/);
     await expect(page.getByRole("cell", { name: orderId })).toBeVisible();
-    await shot(page, "orders");
+    await adminShot(page, "orders");
     await box.fill(orderId.slice(0, 8));
     await box.press("Enter");
     await expect(page.getByRole("cell", { name: orderId })).toBeVisible();
@@ -475,7 +472,7 @@ test.describe.serial("a merchant's day", () => {
     await expect(row.getByRole("alert")).toContainText("Cancel it first");
 
     await page.goto("/admin/sales");
-    await shot(page, "sales");
+    await adminShot(page, "sales");
     await page.goto(`/admin/sales/${saleId}`);
     page.once("dialog", (d) => void d.accept());
     await page.getByRole("button", { name: "Cancel sale" }).click();
@@ -504,13 +501,13 @@ test.describe.serial("a merchant's day", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/admin");
     await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
-    await shot(page, "dashboard-phone");
+    await adminShot(page, "dashboard-phone");
     await page.goto("/admin/products/new");
-    await shot(page, "product-form-phone");
+    await adminShot(page, "product-form-phone");
     await page.goto(`/admin/sales/${saleId}`);
     await expect(page.getByTestId("monitor-orders").locator("dd")).toHaveText("1");
-    await shot(page, "monitor-phone");
+    await adminShot(page, "monitor-phone");
     await page.goto(`/admin/sales/${saleId}/orders`);
-    await shot(page, "orders-phone");
+    await adminShot(page, "orders-phone");
   });
 });

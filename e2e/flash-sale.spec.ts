@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ProductPage, signInAs } from "./pages/shop";
 import { createSale, createShoppers, orderCount, redisClient, saleKey, sql } from "./support/data";
+import { shot } from "./support/screenshot";
 
 /**
  * The stampede in real browsers: 30 signed-in shoppers, each in their own browser context, wait
@@ -86,15 +87,8 @@ test("30 shoppers, 10 units: exactly 10 secured, every answer within 3 s, 10 ord
   expect(Number(await redis.get(saleKey(saleId, "avail")))).toBe(0);
   await redis.quit();
   expect(problems).toEqual([]);
-  await pages[0]!.screenshot({
-    path: "test-results/screenshots/flash-sale-winner.png",
-    fullPage: true,
-  });
+  await shot(pages[0]!, "flash-sale-winner");
   const loser = pages.find((_, i) => results[i]!.status !== "secured");
-  if (loser)
-    await loser.screenshot({
-      path: "test-results/screenshots/flash-sale-waiting.png",
-      fullPage: true,
-    });
+  if (loser) await shot(loser, "flash-sale-waiting");
   for (const page of pages) await page.context().close();
 });

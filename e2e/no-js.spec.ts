@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./pages/shop";
 import { createSale, createShoppers, sessionCookie } from "./support/data";
+import { shot } from "./support/screenshot";
 
 /** Progressive enhancement: with JavaScript off, Buy Now is a plain form post to the server action. */
 
@@ -19,7 +20,7 @@ test("without JavaScript a shopper presses Buy Now and gets a true answer", asyn
   await page.getByRole("button", { name: "Buy Now" }).click();
   await expect(page.getByTestId("no-js-answer")).toHaveAttribute("data-status", "secured");
   await expect(page.getByRole("heading", { name: /Secured!/ })).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/no-js-secured.png", fullPage: true });
+  await shot(page, "no-js-secured");
 
   // The second shopper, the only unit held: in line — the same answer the fast lane gives.
   await context.clearCookies();

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { ProductPage, signInAs } from "./pages/shop";
 import { createSale, createShoppers, orderCount, sessionCookie } from "./support/data";
+import { shot } from "./support/screenshot";
 
 /** The shopper's Buy Now in a real browser: every click answered within 3 seconds. */
 
@@ -18,7 +19,7 @@ test("waits for the start, buys, checks out and finds the order in the account",
   await p.open(product.slug);
   await expect(page.getByTestId("countdown")).toBeVisible();
   await expect(p.buyNow()).toBeDisabled();
-  await page.screenshot({ path: "test-results/screenshots/sale-countdown.png", fullPage: true });
+  await shot(page, "sale-countdown");
 
   // The button turns on at the start, with no reload.
   await expect(p.buyNow()).toBeEnabled({ timeout: 10_000 });
@@ -28,14 +29,14 @@ test("waits for the start, buys, checks out and finds the order in the account",
   expect(ms).toBeLessThanOrEqual(3_000);
   await expect(p.result()).toBeFocused();
   await expect(page.getByTestId("hold-timer")).toHaveText(/\d\d:\d\d/);
-  await page.screenshot({ path: "test-results/screenshots/sale-secured.png", fullPage: true });
+  await shot(page, "sale-secured");
 
   await page.getByRole("link", { name: "Check out now" }).click();
   await expect(page.getByTestId("checkout-timer")).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/checkout.png", fullPage: true });
+  await shot(page, "checkout");
   await page.getByTestId("place-order").click();
   await expect(page.getByRole("heading", { name: "It’s yours. Thank you!" })).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/order-confirmed.png", fullPage: true });
+  await shot(page, "order-confirmed");
 
   await page.goto("/account");
   await expect(page.getByTestId("orders").getByText(product.slug.slice(4))).toBeVisible();
@@ -95,7 +96,7 @@ test("a shopper who clicks while units remain but are all held waits in line, th
   expect(status).toBe("in_line");
   expect(ms).toBeLessThanOrEqual(3_000);
   await expect(p.result()).toContainText("#1 in line");
-  await page.screenshot({ path: "test-results/screenshots/sale-in-line.png", fullPage: true });
+  await shot(page, "sale-in-line");
   // The holder walks away; the unit comes to the waiter without a click.
   await expect(p.result()).toHaveAttribute("data-status", "secured", { timeout: 10_000 });
   await expect(p.result()).toContainText("Secured");
@@ -155,5 +156,5 @@ test("works by keyboard on a phone-sized screen", async ({ page, context }) => {
   await expect(p.result()).toHaveAttribute("data-status", "secured");
   answerTimes.push(Date.now() - started);
   await expect(p.result()).toBeFocused();
-  await page.screenshot({ path: "test-results/screenshots/sale-phone.png", fullPage: true });
+  await shot(page, "sale-phone");
 });

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { demoAccounts } from "@/db/catalog-data";
+import { shot } from "./support/screenshot";
 
 test("home lists the seeded catalog and the drops", async ({ page }) => {
   const res = await page.goto("/");
@@ -7,7 +8,7 @@ test("home lists the seeded catalog and the drops", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "The shop" })).toBeVisible();
   await expect(page.getByRole("link", { name: /Nimbus ANC Headphones/ })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Drops" })).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
+  await shot(page, "home");
 });
 
 test("a product page and search work, and unknown pages are a real 404", async ({
@@ -21,7 +22,7 @@ test("a product page and search work, and unknown pages are a real 404", async (
     .click();
   await expect(page.getByRole("heading", { level: 1, name: "Tidal Dive Watch" })).toBeVisible();
   await expect(page.getByText("$420.00")).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/product.png", fullPage: true });
+  await shot(page, "product");
 
   await page.getByRole("searchbox", { name: "Search products" }).fill("keyboard");
   await page.getByRole("searchbox", { name: "Search products" }).press("Enter");
@@ -49,5 +50,5 @@ test("is usable on a phone-sized screen", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/products/aurora-runner");
   await expect(page.getByRole("heading", { level: 1, name: "Aurora Runner" })).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/product-phone.png", fullPage: true });
+  await shot(page, "product-phone");
 });
