@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import useSWR from "swr";
 import type { PublicSaleState } from "@/lib/gate/public-state";
+import { estimateOffset, type ClockSample } from "./clock";
 
 /** Client-side data for the sale panel and checkout: live counters, the server's clock, "me". */
 
@@ -19,12 +20,11 @@ export type MyState =
   | { status: "purchased"; serverTime: number; bought: number }
   | { status: "none"; serverTime: number; bought: number };
 
-/** Offset to add to Date.now() to get the server's time; best (largest) of recent samples. */
-const clock = { offset: 0, samples: [] as number[] };
+/** Offset to add to Date.now() to get the server's time, from the last ten samples (./clock.ts). */
+const clock = { offset: 0, samples: [] as ClockSample[] };
 export function recordServerTime(serverTime: number, sentAt: number, receivedAt: number) {
-  // A cached response is older than it looks: it can only make the estimate smaller, so keep the max.
-  clock.samples = [...clock.samples.slice(-9), serverTime - (sentAt + receivedAt) / 2];
-  clock.offset = Math.max(...clock.samples);
+  clock.samples = [...clock.samples.slice(-9), { serverTime, sentAt, receivedAt }];
+  clock.offset = estimateOffset(clock.samples);
 }
 export const serverNow = () => Date.now() + clock.offset;
 
