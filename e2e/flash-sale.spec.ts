@@ -38,8 +38,30 @@ test("30 shoppers, 10 units: exactly 10 secured, every answer within 3 s, 10 ord
       return page;
     }),
   );
-  // Everyone is waiting on the countdown, with the button off.
-  for (const page of pages) await expect(new ProductPage(page).buyNow()).toBeDisabled();
+  // Everyone is waiting on the countdown, with the button off. (Generous: thirty pages loading
+  // at once on a cold server, each asking for its session; nothing is measured yet.)
+  for (const page of pages)
+    await expect(new ProductPage(page).buyNow()).toBeDisabled({ timeout: 30_000 });
+
+  // Each shopper's finger is in their page: it presses Buy Now the moment the button turns on
+  // (a MutationObserver, no polling from the test), so while the answers are measured the two
+  // cores carry thirty pages, not also thirty Playwright polling loops and their round trips.
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(() => {
+        let pressed = false;
+        const press = () => {
+          const b = document.querySelector<HTMLButtonElement>('[data-testid="buy-now"]');
+          if (pressed || !b || b.disabled) return;
+          pressed = true;
+          observer.disconnect();
+          b.click();
+        };
+        const observer = new MutationObserver(press);
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+      }),
+    ),
+  );
 
   // With every shopper in place, the drop is brought forward to start in 6 seconds, in
   // PostgreSQL and in the armed gate (what a merchant's schedule edit does); the open pages
@@ -50,17 +72,15 @@ test("30 shoppers, 10 units: exactly 10 secured, every answer within 3 s, 10 ord
   await gate.hSet(saleKey(saleId, "meta"), "startsAt", String(startsAt.getTime()));
   await gate.quit();
 
-  // At the start, every shopper presses Buy Now as soon as their button turns on.
+  // At the start every shopper's Buy Now fires; each page records click → answer itself.
   const results = await Promise.all(
     pages.map(async (page, i) => {
-      const p = new ProductPage(page);
-      await expect(p.buyNow()).toBeEnabled({ timeout: 40_000 });
-      const { status, ms, wallMs } = await p.clickBuyNow();
-      return { shopper: shoppers[i]!.name, status, ms, wallMs };
+      const answer = await new ProductPage(page).awaitAnswer(40_000);
+      return { shopper: shoppers[i]!.name, ...answer };
     }),
   );
   console.log(
-    `Click-to-answer per shopper, ms (in the page / as the test saw it):\n${results.map((r) => `  ${r.shopper.padEnd(12)} ${String(r.ms).padStart(5)} / ${String(r.wallMs).padStart(5)}  ${r.status}`).join("\n")}`,
+    `Click-to-answer per shopper, ms (measured in the page), answer, and what each attempt got:\n${results.map((r) => `  ${r.shopper.padEnd(12)} ${String(r.ms).padStart(5)}  ${r.status.padEnd(9)} ${r.attempts}`).join("\n")}`,
   );
   const times = results.map((r) => r.ms).sort((a, b) => a - b);
   console.log(`p50 ${times[Math.floor(times.length / 2)]} ms, max ${times.at(-1)} ms`);
