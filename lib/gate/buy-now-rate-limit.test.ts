@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { metrics } from "@/lib/metrics/registry";
+import { limiterStats } from "@/lib/ratelimit/limiter";
 import { redisHandle } from "@/lib/redis/client";
 import { createLiveSale, createUsers, sleep } from "@/test/support/fixtures";
 import { buyNow, type BuyNowResult } from "./buy-now";
@@ -58,6 +59,20 @@ describe("Buy Now rate limit", () => {
     // …and once the wait is over the same shopper gets the same hold back.
     await sleep(Math.max(0, windowEnd - Date.now() + 20));
     expect(hold(await buyNow(sale.id, shopper!))).toBe(hold(first));
+  });
+
+  it("a refused shopper's presses until the wait is over are answered without a Redis call", async () => {
+    const { sale } = await createLiveSale({ stock: 10 });
+    const [shopper] = await createUsers(1);
+    await sleep(WINDOW_MS - (Date.now() % WINDOW_MS) + 10);
+    for (let i = 0; i < 3; i++) await buyNow(sale.id, shopper!);
+    const limitedBefore = limiterStats().buyNow?.limited ?? 0;
+    expect((await buyNow(sale.id, shopper!)).status).toBe("rate_limited");
+    const commands = redisHandle().commandCount();
+    for (let i = 0; i < 20; i++)
+      expect((await buyNow(sale.id, shopper!)).status).toBe("rate_limited");
+    expect(redisHandle().commandCount()).toBe(commands);
+    expect(limiterStats().buyNow?.limited).toBe(limitedBefore + 21);
   });
 
   it("a bad sale id is not_found before it costs the shopper any of their limit", async () => {

@@ -1,7 +1,7 @@
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
-import { limit } from "@/lib/ratelimit/limiter";
+import { scriptLimit } from "@/lib/ratelimit/limiter";
 import { budget } from "@/lib/resilience/bulkhead";
 import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
@@ -10,8 +10,9 @@ import { gate } from "./gate";
 
 /**
  * Buy Now, the one implementation behind the server action, the JSON route and the fast
- * lane: rate limit per shopper → per-instance gate budget (shed, never queue) → one atomic
- * grant in Redis → a signed purchase token. Every answer is a value of this union.
+ * lane: per-instance gate budget (shed, never queue) → one atomic script in Redis that counts
+ * the press against the shopper's limit and grants → a signed purchase token. Every answer is a
+ * value of this union.
  */
 
 export type BuyNowResult =
@@ -59,20 +60,48 @@ export async function buyNow(saleId: string, userId: string): Promise<BuyNowResu
   return result;
 }
 
+/**
+ * Shoppers the grant script refused for pressing too often, until their wait is over: answered
+ * here without a Redis call, as @upstash/ratelimit's ephemeral cache does for the other limits,
+ * so a shopper (or bot) hammering Buy Now costs Redis one refusal per window. Bounded: cleared
+ * when it grows past REFUSED_MAX.
+ */
+const refused = new Map<string, number>();
+const REFUSED_MAX = 50_000;
+
 async function decide(saleId: string, userId: string): Promise<BuyNowResult> {
   if (!isUuid(saleId)) return { status: "not_found" };
-  const rl = await limit("buyNow", userId);
-  if (!rl.ok) return { status: "rate_limited", retryAfterMs: rl.retryAfterMs };
+  const presses = scriptLimit("buyNow");
+  const refusedKey = `${saleId} ${userId}`;
+  const until = refused.get(refusedKey);
+  if (until !== undefined) {
+    const wait = until - Date.now();
+    if (wait > 0) {
+      presses.stats.limited++;
+      return { status: "rate_limited", retryAfterMs: wait };
+    }
+    refused.delete(refusedKey);
+  }
   let reply;
   try {
     // Arming (a PostgreSQL read, once per process) waits outside the budget: slots are for Redis calls.
-    reply = await withArming(saleId, () => budget("gate").run(() => gate.grant(saleId, userId)));
+    reply = await withArming(saleId, () =>
+      budget("gate").run(() => gate.grant(saleId, userId, presses)),
+    );
   } catch (error) {
     if (isShed(error))
       return { status: "unavailable", retryAfterMs: error.retryAfterMs, reason: "busy" };
+    presses.stats.unavailable++;
     log.error({ err: error, saleId }, "buy-now: gate call failed");
     return { status: "unavailable", retryAfterMs: jitter(500, 1500), reason: "error" };
   }
+  if (reply.s === "rate_limited") {
+    presses.stats.limited++;
+    if (refused.size >= REFUSED_MAX) refused.clear();
+    refused.set(refusedKey, Date.now() + reply.retryAfterMs);
+    return { status: "rate_limited", retryAfterMs: reply.retryAfterMs };
+  }
+  if (reply.s !== "not_armed") presses.stats.allowed++;
   switch (reply.s) {
     case "secured":
       return {

@@ -185,3 +185,44 @@ describe("arming", () => {
     expect(st.sold + st.held).toBeLessThanOrEqual(10);
   });
 });
+
+describe("the press limit inside grant", () => {
+  it("counts presses per shopper in a sliding window, refuses past it without counting, and says how long to wait", async () => {
+    const { sale } = await createLiveSale({ stock: 10 });
+    const [a, b] = [randomUUID(), randomUUID()];
+    const windowMs = 2_000;
+    const limit = { presses: 3, windowMs };
+    // Start just after a window boundary so the presses below share one window.
+    await sleep(windowMs - (Date.now() % windowMs) + 20);
+    const first = await gate.grant(sale.id, a, limit);
+    expect(first.s).toBe("secured");
+    expect((await gate.grant(sale.id, a, limit)).s).toBe("secured"); // the same hold, counted
+    expect((await gate.grant(sale.id, a, limit)).s).toBe("secured");
+    const refused = await gate.grant(sale.id, a, limit);
+    expect(refused).toMatchObject({ s: "rate_limited" });
+    const wait = (refused as Extract<GrantReply, { s: "rate_limited" }>).retryAfterMs;
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(windowMs);
+    // Refused presses are not counted, and another shopper has a budget of their own.
+    const field = await redis().hget<string>(saleKeys(sale.id).presses, a);
+    expect(String(field).split(":").slice(1)).toEqual(["3", "0"]);
+    expect((await gate.grant(sale.id, b, limit)).s).toBe("secured");
+    // Early in the next window the previous window still weighs in (3 × ~0.9 → 2 counted)…
+    await sleep(wait + 50);
+    expect((await gate.grant(sale.id, a, limit)).s).toBe("secured");
+    expect((await gate.grant(sale.id, a, limit)).s).toBe("rate_limited");
+    // …and without a limit (the tests' and the ceiling benchmark's plain grant) nothing is counted.
+    expect((await gate.grant(sale.id, a)).s).toBe("secured");
+    expect(await redis().pttl(saleKeys(sale.id).presses)).toBeGreaterThan(windowMs);
+  });
+
+  it("a sale that is not armed answers not_armed before the press is counted", async () => {
+    const saleId = randomUUID();
+    const user = randomUUID();
+    for (let i = 0; i < 5; i++)
+      expect(await gate.grant(saleId, user, { presses: 1, windowMs: 10_000 })).toEqual({
+        s: "not_armed",
+      });
+    expect(await redis().exists(saleKeys(saleId).presses)).toBe(0);
+  });
+});

@@ -22,7 +22,11 @@ export type GrantReply =
   | Reply<"ended", { endsAt: number }>
   | Reply<"paused">
   | Reply<"already_purchased">
+  | Reply<"rate_limited", { retryAfterMs: number }>
   | { s: "not_armed" };
+
+/** Buy Now's per-shopper limit, checked inside the grant script: at most `presses` per `windowMs`. */
+export type PressLimit = { presses: number; windowMs: number };
 
 export type ConsumeReply =
   | Reply<"consumed", { sold: number; pos: number; entry: string }>
@@ -86,6 +90,7 @@ const keyList = (saleId: string) => {
     k.seq,
     k.consumed,
     k.outbox,
+    k.presses,
   ];
 };
 
@@ -113,8 +118,14 @@ export function createGate(r: () => Redis = defaultRedis) {
   };
 
   return {
-    grant: (saleId: string, userId: string) =>
-      s().grant.exec(keyList(saleId), [userId, String(REAP_LIMIT)]),
+    /** Without `limit`, presses are not limited (tests, the ceiling benchmark's plain grant). */
+    grant: (saleId: string, userId: string, limit?: PressLimit) =>
+      s().grant.exec(
+        keyList(saleId),
+        limit
+          ? [userId, String(REAP_LIMIT), String(limit.presses), String(limit.windowMs)]
+          : [userId, String(REAP_LIMIT)],
+      ),
     consume: (saleId: string, userId: string, holdId: string) =>
       s().consume.exec(keyList(saleId), [
         userId,

@@ -14,6 +14,7 @@
  *   9 seq      hash   counters: grants (hold positions), line (arrival numbers), holds (hold ids)
  *  10 consumed hash   holdId -> userId (used tokens: single use, idempotent checkout)
  *  11 outbox   stream purchase events for the order writer
+ *  12 presses  hash   userId -> "window:count:previous count" (Buy Now's per-shopper limit)
  *
  * Invariant after every script: avail + ZCARD(holds) + sold == stock.
  * Every script answers with one JSON object (cjson), so the reply has the same shape over
@@ -21,8 +22,8 @@
  */
 
 const prelude = /* lua */ `
-local K_META, K_AVAIL, K_HOLDS, K_INFO, K_HOLDER, K_BUYERS, K_SOLD, K_LINE, K_SEQ, K_CONSUMED, K_OUTBOX =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local K_META, K_AVAIL, K_HOLDS, K_INFO, K_HOLDER, K_BUYERS, K_SOLD, K_LINE, K_SEQ, K_CONSUMED, K_OUTBOX, K_PRESSES =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -110,12 +111,35 @@ local function live_hold(user, now)
 end
 `;
 
-/** ARGV: userId, reapLimit */
+/**
+ * ARGV: userId, reapLimit, presses, windowMs — at most `presses` per shopper per sliding window of
+ * `windowMs` (0 presses: no limit). The limit is checked inside the grant, not in a call before it:
+ * one round trip per Buy Now, and a press is counted and answered atomically. The window is
+ * @upstash/ratelimit's sliding window (the previous fixed window's count, weighted by how much of
+ * it still overlaps, plus the current one's); a refused press is not counted, and its wait runs to
+ * the end of the current fixed window. One field per shopper in one hash per sale, which expires
+ * two windows after the last press.
+ */
 export const grantLua = `${prelude}
-local user, reap_limit = ARGV[1], tonumber(ARGV[2])
+local user, reap_limit, presses, window = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3] or '0'), tonumber(ARGV[4] or '0')
 local meta = load_meta()
 if not meta then return cjson.encode({ s = 'not_armed' }) end
 local now = now_ms()
+if presses > 0 and window > 0 then
+  local w = math.floor(now / window)
+  local cur, prev = 0, 0
+  local v = redis.call('HGET', K_PRESSES, user)
+  if v then
+    local vw, vn, vp = string.match(v, '^(%d+):(%d+):(%d+)$')
+    vw, vn, vp = tonumber(vw), tonumber(vn), tonumber(vp)
+    if vw == w then cur, prev = vn, vp elseif vw == w - 1 then prev = vn end
+  end
+  if math.floor(prev * (1 - (now % window) / window)) + cur >= presses then
+    return cjson.encode({ s = 'rate_limited', retryAfterMs = (w + 1) * window - now, now = now })
+  end
+  redis.call('HSET', K_PRESSES, user, string.format('%d:%d:%d', w, cur + 1, prev))
+  redis.call('PEXPIRE', K_PRESSES, window * 2)
+end
 local p = phase(meta, now)
 if p == 'ended' then return cjson.encode({ s = 'ended', endsAt = meta.endsAt, now = now }) end
 if p == 'not_started' then return cjson.encode({ s = 'not_started', startsAt = meta.startsAt, now = now }) end

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { createLimiter, limit, limiterFor, type LimitResult } from "./limiter";
-import { POLICIES, type Policy } from "./policies";
+import { durationMs, POLICIES, type LimiterPolicy } from "./policies";
 import { rateLimitedResponse } from "./response";
 
 /** Named policies on the real Redis: exact counts, Retry-After, and what an outage does. */
@@ -15,10 +15,11 @@ const liveClient = () => {
   live.push(h);
   return h;
 };
-const policy = (p: Partial<Policy> = {}): Policy => ({
+const policy = (p: Partial<LimiterPolicy> = {}): LimiterPolicy => ({
   limit: 25,
   window: "10 s",
   by: "shopper",
+  enforcedBy: "ratelimit",
   whenUnavailable: "open",
   timeoutMs: 1_000,
   ...p,
@@ -151,11 +152,18 @@ describe("rate limiter", () => {
     expect(found.length).toBeGreaterThan(0);
   });
 
+  it("reads @upstash/ratelimit durations as milliseconds, and refuses anything else", () => {
+    expect(durationMs("10 s")).toBe(10_000);
+    expect(durationMs("10 m")).toBe(600_000);
+    expect(durationMs("250ms")).toBe(250);
+    expect(() => durationMs("ten seconds" as "10 s")).toThrow(/not a duration/);
+  });
+
   it("states on purpose which policies fail open and which fail closed", () => {
     expect(
       Object.fromEntries(Object.entries(POLICIES).map(([k, p]) => [k, [p.by, p.whenUnavailable]])),
     ).toEqual({
-      buyNow: ["shopper", "open"],
+      buyNow: ["shopper", "closed"],
       checkout: ["shopper", "open"],
       signIn: ["ip", "closed"],
       signUp: ["ip", "closed"],

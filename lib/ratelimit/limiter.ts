@@ -2,7 +2,14 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { redis as defaultRedis, type Redis } from "@/lib/redis/client";
 import { env } from "@/lib/env";
 import { keys } from "@/lib/redis/keys";
-import { POLICIES, type Policy, type PolicyName } from "./policies";
+import {
+  durationMs,
+  POLICIES,
+  type LimiterPolicy,
+  type LimiterPolicyName,
+  type Policy,
+  type PolicyName,
+} from "./policies";
 
 /**
  * One `Ratelimit` per policy per process (its ephemeral cache then answers repeat offenders
@@ -29,7 +36,7 @@ export type LimiterStats = { allowed: number; limited: number; unavailable: numb
 
 export type Limiter = {
   readonly name: string;
-  readonly policy: Policy;
+  readonly policy: LimiterPolicy;
   limit(identifier: string): Promise<LimitResult>;
   readonly stats: Readonly<LimiterStats>;
 };
@@ -39,7 +46,7 @@ const unavailableRetryMs = () => 1_000 + Math.round(Math.random() * 2_000);
 
 export function createLimiter(
   name: string,
-  policy: Policy,
+  policy: LimiterPolicy,
   options: { redis?: Redis; onUnavailable?: (error: unknown) => void } = {},
 ): Limiter {
   const rl = new Ratelimit({
@@ -87,20 +94,24 @@ export function createLimiter(
 
 // On globalThis: Next.js may load this module once per server bundle (proxy.ts, actions, routes);
 // one limiter per policy per process keeps one ephemeral cache and one set of counters.
-const g = globalThis as unknown as { __stampedeLimiters?: Map<PolicyName, Limiter> };
+const g = globalThis as unknown as {
+  __stampedeLimiters?: Map<PolicyName, Limiter>;
+  __stampedeScriptLimits?: Map<PolicyName, ScriptLimit>;
+};
 const limiters = (g.__stampedeLimiters ??= new Map<PolicyName, Limiter>());
+const scriptLimits = (g.__stampedeScriptLimits ??= new Map<PolicyName, ScriptLimit>());
 
 /**
  * RATE_LIMITS="buyNow=5/2s,checkout=20/60s" tunes limits per deployment (and lets the e2e run
  * use a short window so a rate-limited shopper's retry fits in the 3-second promise).
  */
-function withOverride(name: PolicyName, policy: Policy): Policy {
+function withOverride<P extends Policy>(name: PolicyName, policy: P): P {
   const o = env().RATE_LIMITS[name];
   return o ? { ...policy, limit: o.limit, window: `${o.windowSeconds} s` } : policy;
 }
 
 /** The process-wide limiter for a named policy, created on first use. */
-export function limiterFor(policy: PolicyName): Limiter {
+export function limiterFor(policy: LimiterPolicyName): Limiter {
   let l = limiters.get(policy);
   if (!l) {
     l = createLimiter(policy, withOverride(policy, POLICIES[policy]));
@@ -110,8 +121,27 @@ export function limiterFor(policy: PolicyName): Limiter {
 }
 
 /** Counts one request by `identifier` (shopper id or IP, as the policy says) against `policy`. */
-export const limit = (policy: PolicyName, identifier: string): Promise<LimitResult> =>
+export const limit = (policy: LimiterPolicyName, identifier: string): Promise<LimitResult> =>
   limiterFor(policy).limit(identifier);
 
+/** A policy the grant script enforces (Buy Now): its numbers, and this process's counts of it. */
+export type ScriptLimit = { presses: number; windowMs: number; stats: LimiterStats };
+
+export function scriptLimit(policy: "buyNow"): ScriptLimit {
+  let l = scriptLimits.get(policy);
+  if (!l) {
+    const p = withOverride(policy, POLICIES[policy]);
+    l = {
+      presses: p.limit,
+      windowMs: durationMs(p.window),
+      stats: { allowed: 0, limited: 0, unavailable: 0 },
+    };
+    scriptLimits.set(policy, l);
+  }
+  return l;
+}
+
 export const limiterStats = (): Record<string, LimiterStats> =>
-  Object.fromEntries([...limiters].map(([name, l]) => [name, { ...l.stats }]));
+  Object.fromEntries(
+    [...limiters, ...scriptLimits].map(([name, l]) => [name, { ...l.stats }] as const),
+  );

@@ -25,6 +25,8 @@ export const saleKeysFor = (keyPrefix: string, saleId: string) => {
     consumed: `${base}consumed`,
     /** Purchase events, read by the order writer (lib/orders/outbox.ts). */
     outbox: `${base}outbox`,
+    /** Buy Now presses per shopper in the current and previous window (the per-shopper limit). */
+    presses: `${base}presses`,
     /** Failed write attempts per outbox entry (poison entries go to the dead-letter stream). */
     outboxAttempts: `${base}outbox:attempts`,
     /** Per-second outcome counts and latency buckets for the live monitor (lib/metrics/sale-stats.ts). */
