@@ -1,4 +1,11 @@
-import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import {
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  timingSafeEqual,
+  type KeyObject,
+} from "node:crypto";
 import type { Role } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -40,19 +47,46 @@ function sessionCookie(cookies: Map<string, string>): { name: string; value: str
  * Auth.js's own decode derives the encryption key with HKDF on every call; on the Buy Now hot
  * path that is most of the cost, so the derived key is kept (same derivation, same algorithms).
  */
-const derived = new Map<string, Buffer>();
-function encryptionKey(enc: string, secret: string, salt: string): Buffer | null {
+type Keys = { cbcMac: KeyObject; cbcEnc: KeyObject; gcm: KeyObject } | null;
+const derived = new Map<string, Keys>();
+function encryptionKeys(enc: string, secret: string, salt: string): Keys {
   const length = enc === "A256CBC-HS512" ? 64 : enc === "A256GCM" ? 32 : 0;
   if (!length) return null;
   const id = `${enc}\0${salt}\0${secret}`;
-  let key = derived.get(id);
-  if (!key) {
-    key = Buffer.from(
+  let keys = derived.get(id);
+  if (keys === undefined) {
+    const key = Buffer.from(
       hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length),
     );
-    derived.set(id, key);
+    // Key objects, made once: node:crypto then skips preparing a raw key on every call.
+    keys = {
+      cbcMac: createSecretKey(key.subarray(0, 32)),
+      cbcEnc: createSecretKey(key.subarray(32)),
+      gcm: createSecretKey(key),
+    };
+    derived.set(id, keys);
   }
-  return key;
+  return keys;
+}
+
+type JweHeader = { alg?: unknown; enc?: unknown; zip?: unknown; crit?: unknown };
+/**
+ * Protected headers already read. Every cookie Auth.js makes with one configuration has the
+ * same header, so this stays tiny; a flood of made-up headers cannot grow it past HEADERS_MAX.
+ */
+const headers = new Map<string, JweHeader | null>();
+const HEADERS_MAX = 64;
+function protectedHeader(h: string): JweHeader | null {
+  let header = headers.get(h);
+  if (header !== undefined) return header;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
+    header = typeof parsed === "object" && parsed !== null ? (parsed as JweHeader) : null;
+  } catch {
+    header = null;
+  }
+  if (headers.size < HEADERS_MAX) headers.set(h, header);
+  return header;
 }
 
 const B64URL = /^[\w-]*$/;
@@ -83,16 +117,11 @@ export function decryptSession(
     string,
   ];
   if (encryptedKey !== "" || !parts.every((p) => B64URL.test(p))) return null;
-  let header: { alg?: unknown; enc?: unknown; zip?: unknown; crit?: unknown };
-  try {
-    header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
-  } catch {
-    return null;
-  }
-  if (typeof header !== "object" || header === null) return null;
+  const header = protectedHeader(h);
+  if (!header) return null;
   if (header.alg !== "dir" || header.zip !== undefined || header.crit !== undefined) return null;
-  const key = encryptionKey(String(header.enc), secret, salt);
-  if (!key) return null;
+  const keys = encryptionKeys(String(header.enc), secret, salt);
+  if (!keys) return null;
   const aad = Buffer.from(h, "ascii");
   const iv = Buffer.from(ivPart, "base64url");
   const ct = Buffer.from(ctPart, "base64url");
@@ -103,7 +132,7 @@ export function decryptSession(
       if (iv.length !== 16 || tag.length !== 32) return null;
       const al = Buffer.alloc(8);
       al.writeBigUInt64BE(BigInt(aad.length * 8));
-      const mac = createHmac("sha512", key.subarray(0, 32))
+      const mac = createHmac("sha512", keys.cbcMac)
         .update(aad)
         .update(iv)
         .update(ct)
@@ -111,11 +140,11 @@ export function decryptSession(
         .digest()
         .subarray(0, 32);
       if (!timingSafeEqual(mac, tag)) return null;
-      const d = createDecipheriv("aes-256-cbc", key.subarray(32), iv);
+      const d = createDecipheriv("aes-256-cbc", keys.cbcEnc, iv);
       plaintext = Buffer.concat([d.update(ct), d.final()]);
     } else {
       if (iv.length !== 12 || tag.length !== 16) return null;
-      const d = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
+      const d = createDecipheriv("aes-256-gcm", keys.gcm, iv, { authTagLength: 16 });
       d.setAAD(aad);
       d.setAuthTag(tag);
       plaintext = Buffer.concat([d.update(ct), d.final()]);

@@ -1,12 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_JSON_BYTES, parseJsonText, type JsonBody } from "./adapters";
+import { REQUEST_ID_HEADER } from "@/lib/request-id";
 import type { ApiReply } from "./sale-api";
 import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "./security-headers";
 
 /** The fast lane's side of lib/http: node:http requests in, ApiReply out. */
 
-export function sendReply(res: ServerResponse, reply: ApiReply): void {
-  const headers: Record<string, string> = { ...API_SECURITY_HEADERS, ...reply.headers };
+/**
+ * Writes the reply with every header in one writeHead: the JSON security set, the lane, the
+ * request id, and the reply's own.
+ */
+export function sendReply(res: ServerResponse, reply: ApiReply, requestId: string): void {
+  const headers: Record<string, string> = {
+    ...API_SECURITY_HEADERS,
+    "x-stampede-lane": "fast",
+    [REQUEST_ID_HEADER]: requestId,
+    ...reply.headers,
+  };
   if (cameOverHttps(res.req?.headers["x-forwarded-proto"]))
     headers["strict-transport-security"] = HSTS;
   if (reply.status === 304 || reply.body === null) {

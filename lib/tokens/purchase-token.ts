@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify } from "jose";
 import { env } from "@/lib/env";
 
@@ -42,6 +42,18 @@ const key = (secret: Uint8Array | string = env().TOKEN_SECRET): Promise<CryptoKe
   return k;
 };
 
+/** Signing keys as key objects, made once per secret. */
+const signingKeys = new Map<string, KeyObject>();
+function signingKey(secret: Uint8Array | string): KeyObject {
+  const id = typeof secret === "string" ? secret : Buffer.from(secret).toString("base64");
+  let k = signingKeys.get(id);
+  if (!k) {
+    k = createSecretKey(typeof secret === "string" ? Buffer.from(secret) : secret);
+    signingKeys.set(id, k);
+  }
+  return k;
+}
+
 /** The encoded header every purchase token carries: {"alg":"HS256","typ":"JWT"}. */
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
 
@@ -60,7 +72,7 @@ export async function signPurchaseToken(c: PurchaseClaims, secret?: Uint8Array):
     exp: Math.ceil(c.expiresAt / 1000),
   };
   const input = `${HEADER}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
-  const mac = createHmac("sha256", secret ?? env().TOKEN_SECRET)
+  const mac = createHmac("sha256", signingKey(secret ?? env().TOKEN_SECRET))
     .update(input)
     .digest("base64url");
   return `${input}.${mac}`;
