@@ -107,7 +107,7 @@ async function decide(saleId: string, userId: string): Promise<BuyNowResult> {
       return {
         status: "secured",
         saleId,
-        token: await signPurchaseToken({
+        token: signPurchaseToken({
           userId,
           saleId,
           holdId: reply.hold,

@@ -86,7 +86,7 @@ export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiRe
   if (st.s !== "ok") return notFound();
   const base = { saleId, serverTime: st.now, bought: st.bought ?? 0, limit: st.limit };
   if (st.hold && st.exp) {
-    const token = await signPurchaseToken({
+    const token = signPurchaseToken({
       userId: user.id,
       saleId,
       holdId: st.hold,

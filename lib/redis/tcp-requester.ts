@@ -73,42 +73,44 @@ export class TcpRequester implements Requester {
     return args;
   }
 
-  private async send(cmd: Command): Promise<Reply> {
+  // send and request are plain promise chains rather than async functions: every Redis command
+  // goes through them, and each async layer is another promise per command.
+  private send(cmd: Command): Promise<Reply> {
     this.commandCount++;
+    let sent: Promise<unknown>;
     try {
-      return {
-        result: normalize(
-          await withDeadline(
-            this.client.sendCommand(this.translate(cmd)),
-            COMMAND_TIMEOUT_MS,
-            String(cmd[0]),
-          ),
-        ),
-      };
+      sent = this.client.sendCommand(this.translate(cmd));
     } catch (error) {
-      return { error: errorText(error) };
+      return Promise.resolve({ error: errorText(error) });
     }
+    return withDeadline(sent, COMMAND_TIMEOUT_MS, String(cmd[0])).then(
+      (result) => ({ result: normalize(result) }),
+      (error: unknown) => ({ error: errorText(error) }),
+    );
   }
 
-  async request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
-    try {
-      await this.ready();
-    } catch (error) {
-      throw new Error(`Redis is unreachable: ${errorText(error)}`);
-    }
+  request<TResult = unknown>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
+    if (this.client.isReady) return this.dispatch(req);
+    return this.ready().then(
+      () => this.dispatch(req),
+      (error: unknown) => {
+        throw new Error(`Redis is unreachable: ${errorText(error)}`);
+      },
+    );
+  }
+
+  private dispatch<TResult>(req: UpstashRequest): Promise<UpstashResponse<TResult>> {
     const path = req.path ?? [];
     if (path.length === 0)
-      return (await this.send(req.body as Command)) as UpstashResponse<TResult>;
+      return this.send(req.body as Command) as Promise<UpstashResponse<TResult>>;
     const commands = req.body as Command[];
     if (path[0] === "pipeline") {
       // node-redis writes commands issued in the same tick back to back on the socket.
-      const replies = await Promise.all(commands.map((c) => this.send(c)));
-      return replies as UpstashResponse<TResult>;
+      return Promise.all(commands.map((c) => this.send(c))) as Promise<UpstashResponse<TResult>>;
     }
-    if (path[0] === "multi-exec") {
-      return (await this.multiExec(commands)) as UpstashResponse<TResult>;
-    }
-    throw new Error(`TcpRequester: unsupported request path /${path.join("/")}`);
+    if (path[0] === "multi-exec")
+      return this.multiExec(commands) as Promise<UpstashResponse<TResult>>;
+    return Promise.reject(new Error(`TcpRequester: unsupported request path /${path.join("/")}`));
   }
 
   private async multiExec(commands: Command[]): Promise<Reply[]> {

@@ -1,4 +1,3 @@
-import { bulkhead as cockatielBulkhead, isBulkheadRejectedError } from "cockatiel";
 import { jitteredDelay, Shed } from "./unavailable";
 
 /**
@@ -43,33 +42,42 @@ const shared = (g.__stampedeBulkheads ??= {
 });
 const registry = shared.registry;
 
-/** A new budget of `limit` concurrent calls; it replaces any budget of that name in `bulkheadStats`. */
+/** Handed to calls that were given no signal of their own: it never aborts. */
+const NEVER = new AbortController().signal;
+
+/**
+ * A new budget of `limit` concurrent calls; it replaces any budget of that name in `bulkheadStats`.
+ * A counter, not a queue: the whole policy is "refuse when full", and Buy Now runs through it on
+ * every press, so it costs one comparison and the call's own promise.
+ */
 export function bulkhead(name: string, limit: number, options: BulkheadOptions = {}): Bulkhead {
   const [minRetry, maxRetry] = options.retryAfterMs ?? [200, 1_000];
-  const policy = cockatielBulkhead(limit, 0);
+  let active = 0;
   let admitted = 0;
   let shed = 0;
+  const release = () => void active--;
   const b: Bulkhead = {
     name,
     limit,
-    async run(fn, signal) {
-      let started = false;
-      try {
-        return await policy.execute(({ signal: s }) => {
-          started = true;
-          admitted++;
-          return fn(s);
-        }, signal);
-      } catch (error) {
-        // Only our own refusal becomes Shed; a nested budget's refusal passes through as is.
-        if (!started && isBulkheadRejectedError(error)) {
-          shed++;
-          throw new Shed(name, jitteredDelay(minRetry, maxRetry));
-        }
-        throw error;
+    run(fn, signal) {
+      // Only our own refusal becomes Shed; a nested budget's refusal passes through as is.
+      if (active >= limit) {
+        shed++;
+        return Promise.reject(new Shed(name, jitteredDelay(minRetry, maxRetry)));
       }
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      active++;
+      admitted++;
+      let result;
+      try {
+        result = fn(signal ?? NEVER);
+      } catch (error) {
+        active--;
+        return Promise.reject(error);
+      }
+      return Promise.resolve(result).finally(release);
     },
-    stats: () => ({ name, limit, active: limit - policy.executionSlots, admitted, shed }),
+    stats: () => ({ name, limit, active, admitted, shed }),
   };
   registry.set(name, b);
   return b;

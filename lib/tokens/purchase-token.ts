@@ -63,7 +63,7 @@ const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toStrin
  * shopper. The bytes are exactly what SignJWT makes (same header, same claim order), and
  * verification stays with jose; purchase-token.test.ts checks both.
  */
-export async function signPurchaseToken(c: PurchaseClaims, secret?: Uint8Array): Promise<string> {
+export function signPurchaseToken(c: PurchaseClaims, secret?: Uint8Array): string {
   const payload = {
     sale: c.saleId,
     iss: ISSUER,
