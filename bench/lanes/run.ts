@@ -69,10 +69,38 @@ function cpuMicros(pid: number | undefined): number {
   return total;
 }
 
+/** Resident memory (MiB) of a process and its descendants. */
+function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  let kib = 0;
+  const visit = (p: number) => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      kib += Number(m?.[1] ?? 0);
+      for (const t of readdirSync(`/proc/${p}/task`))
+        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" "))
+          if (c.trim()) visit(Number(c));
+    } catch {
+      // the process is gone
+    }
+  };
+  visit(pid);
+  return kib / 1024;
+}
+
+/** The Redis server's pid, when it runs on this machine (its CPU is part of every lane's cost). */
+let redisPid: number | undefined;
+
 type Result = {
   lane: string;
   /** CPU the answering server process used per request (µs): the cost the lane itself adds. */
   serverCpuUs: number;
+  /** Resident memory of the answering server (and its children) after the round, MiB. */
+  serverRssMiB: number;
+  /** CPU this benchmark's own process (the client) used per request (µs). */
+  clientCpuUs: number;
+  /** CPU the Redis server used per request (µs). */
+  redisCpuUs: number;
   round: number;
   rps: number;
   p50: number;
@@ -104,6 +132,8 @@ async function measure(
   count: number,
 ): Promise<Result> {
   const cpuBefore = cpuMicros(serverPid);
+  const clientBefore = process.cpuUsage();
+  const redisBefore = cpuMicros(redisPid);
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
   const latencies: number[] = [];
@@ -129,6 +159,10 @@ async function measure(
   );
   const seconds = (performance.now() - started) / 1000;
   const serverCpuUs = (cpuMicros(serverPid) - cpuBefore) / count;
+  const client = process.cpuUsage(clientBefore);
+  const clientCpuUs = (client.user + client.system) / count;
+  const redisCpuUs = (cpuMicros(redisPid) - redisBefore) / count;
+  const serverRssMiB = rssMiB(serverPid);
   await pool.close();
   latencies.sort((a, b) => a - b);
   const ok =
@@ -138,6 +172,9 @@ async function measure(
   return {
     lane,
     serverCpuUs,
+    clientCpuUs,
+    redisCpuUs,
+    serverRssMiB,
     round,
     rps: count / seconds,
     p50: pct(latencies, 0.5),
@@ -150,6 +187,14 @@ async function measure(
 async function main() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  {
+    const probe = createClient({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", RESP: 2 });
+    await probe.connect();
+    const info = await probe.info("server");
+    await probe.quit();
+    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+    redisPid = Number.isFinite(pid) && readdirSync("/proc").includes(String(pid)) ? pid : undefined;
+  }
   await admin.query(`drop database if exists "${dbName}" with (force)`);
   await admin.query(`create database "${dbName}"`);
   const url = new URL(adminUrl);
@@ -190,9 +235,7 @@ async function main() {
           { env: { ...env, ...extra }, stdio: "ignore" },
         )
       : spawn(tsx, [script], { env: { ...env, ...extra }, stdio: "ignore" });
-  children.push(
-    run(process.env.LANES_SERVER ?? "server.ts", { PORT: String(PORT), HOST: "127.0.0.1" }),
-  );
+  children.push(run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1" }));
   children.push(
     run("bench/lanes/ceiling-server.ts", { PORT: String(CEILING_PORT), SALE_ID: saleId }),
   );
@@ -260,7 +303,7 @@ async function main() {
         const r = await run(await shoppers(REQUESTS));
         results.push(r);
         console.log(
-          `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  server CPU ${r.serverCpuUs.toFixed(0)} µs/req  ${JSON.stringify(r.other)}`,
+          `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  CPU µs/req: server ${r.serverCpuUs.toFixed(0)}, client ${r.clientCpuUs.toFixed(0)}, redis ${r.redisCpuUs.toFixed(0)}  server RSS ${r.serverRssMiB.toFixed(0)} MiB  ${JSON.stringify(r.other)}`,
         );
       }
     }
