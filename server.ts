@@ -1,35 +1,103 @@
 import http from "node:http";
-import next from "next";
+import path from "node:path";
+import { armThrough } from "@/lib/gate/arm";
 import { matchFastLane, serveFastLane } from "@/lib/http/fast-lane";
+import { createNextProxy } from "@/lib/http/next-proxy";
+import { startNextProcess } from "@/lib/http/two-processes";
+import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "@/lib/http/security-headers";
+import { log } from "@/lib/log";
+import {
+  FAST_LANE_METRICS,
+  metricsJson,
+  metricsText,
+  refuseMetrics,
+  type MetricsAnswer,
+} from "@/lib/metrics/endpoint";
 
 /**
- * One origin, one process, two lanes: the hot sale routes (Buy Now, sale state, my state,
- * checkout) are answered by node:http directly; every other request goes to Next.js.
+ * One origin, one port, two processes. This one answers the hot sale routes — Buy Now, the sale
+ * state, the shopper's own state — with node:http directly (lib/http/fast-lane.ts), and hands
+ * every other request to Next.js, which runs in a process of its own (next-server.ts) behind a
+ * local socket (lib/http/next-proxy.ts). It never loads Next.js, so Buy Now pays nothing for
+ * Next.js's request machinery or its AsyncLocalStorage stores, and a slow page render cannot
+ * stall it. Checkout goes to Next.js too: it writes PostgreSQL, which this process never opens.
  * `npm start` runs this; `next dev` still works for development (without the fast lane).
  */
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "127.0.0.1";
-const dev = process.env.NODE_ENV !== "production";
+
+async function metricsAnswer(
+  authorization: string | undefined,
+  nextMetrics: () => Promise<Awaited<ReturnType<typeof metricsJson>>>,
+): Promise<MetricsAnswer> {
+  const refusal = refuseMetrics(authorization);
+  if (refusal) return refusal;
+  const [mine, theirs] = await Promise.all([metricsJson(FAST_LANE_METRICS), nextMetrics()]);
+  return metricsText([mine, theirs]);
+}
 
 async function main() {
-  const app = next({ dev, hostname, port });
-  const handle = app.getRequestHandler();
-  await app.prepare();
+  const nextProcess = startNextProcess(path.join(__dirname, "next-server.ts"));
+  // Arming reads PostgreSQL: the Next.js process does it for this one.
+  armThrough((saleId) => nextProcess.arm(saleId));
+  const proxy = createNextProxy(nextProcess.socketPath, port);
+
   const server = http.createServer((req, res) => {
     const fast = matchFastLane(req);
-    if (fast) void serveFastLane(fast, req, res);
-    else void handle(req, res);
+    if (fast && fast.kind !== "order") return void serveFastLane(fast, req, res);
+    if (req.url === "/api/metrics" && req.method === "GET" && !req.headers["x-stampede-lane"]) {
+      const secure = cameOverHttps(req.headers["x-forwarded-proto"]);
+      metricsAnswer(req.headers.authorization, nextProcess.metrics).then(
+        (a) => {
+          const headers = { ...API_SECURITY_HEADERS, ...a.headers };
+          res.writeHead(
+            a.status,
+            secure ? { ...headers, "strict-transport-security": HSTS } : headers,
+          );
+          res.end(a.body);
+        },
+        (error: unknown) => {
+          log.error({ err: error }, "metrics: could not collect");
+          res.writeHead(503, {
+            ...API_SECURITY_HEADERS,
+            "content-type": "text/plain",
+            "retry-after": "1",
+          });
+          res.end("Metrics are not available right now.\n");
+        },
+      );
+      return;
+    }
+    proxy.web(req, res);
   });
+  server.on("upgrade", (req, socket, head) => proxy.upgrade(req, socket, head));
   // Keep-alive longer than typical load balancers' idle timeouts, so they close first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+
+  await nextProcess.ready;
   server.listen(port, hostname, () =>
     console.log(`▲ Stampede (fast lane + Next.js) on http://${hostname}:${port}`),
   );
-  const stop = () => server.close(() => process.exit(0));
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    proxy.close();
+    void nextProcess.stop().then(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // Without Next.js this process can answer Buy Now but not a page: exit and let the
+  // supervisor (npm start, systemd, the orchestrator) restart the pair.
+  nextProcess.child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`Next.js process exited (${signal ?? code}); stopping.`);
+    process.exit(1);
+  });
 }
 
 main().catch((error: unknown) => {

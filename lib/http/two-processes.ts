@@ -1,0 +1,95 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { ArmReply } from "@/lib/gate/gate";
+import type { MetricsJson } from "@/lib/metrics/endpoint";
+
+/**
+ * server.ts is two processes: this one owns the port and answers the hot sale routes, and a
+ * Next.js process (next-server.ts) serves everything else on a local socket. The split is the
+ * bulkhead: a page render cannot stall Buy Now's event loop, and Buy Now runs without Next.js's
+ * AsyncLocalStorage stores, which once on make every promise in their process dearer.
+ * The two talk over the fork's IPC channel for what only the Next.js process can do.
+ */
+
+export type ChildAsk =
+  { type: "arm"; id: number; saleId: string } | { type: "metrics"; id: number };
+export type ChildReply =
+  { type: "ready" } | { type: "answer"; id: number; result?: unknown; error?: string };
+
+export type NextProcess = {
+  socketPath: string;
+  child: ChildProcess;
+  /** Resolves once Next.js listens; rejects if it exits first. */
+  ready: Promise<void>;
+  arm(saleId: string): Promise<ArmReply | { s: "no_sale" }>;
+  metrics(): Promise<MetricsJson>;
+  stop(): Promise<void>;
+};
+
+/** How long an ask may take before it fails (arming reads one row; metrics are in memory). */
+const ASK_TIMEOUT_MS = 5_000;
+
+export function startNextProcess(entry: string): NextProcess {
+  const socketPath = path.join(os.tmpdir(), `stampede-next-${process.pid}.sock`);
+  rmSync(socketPath, { force: true });
+  // The same node flags (tsx's loader, --cpu-prof when profiling), the same environment.
+  const child = fork(entry, [], { env: { ...process.env, STAMPEDE_NEXT_SOCKET: socketPath } });
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 1;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (m: ChildReply) => {
+      if (m.type === "ready") return resolve();
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(`next-server: ${m.error}`));
+      else p.resolve(m.result);
+    });
+    child.on("exit", (code, signal) => {
+      reject(new Error(`Next.js exited before it was ready (${signal ?? code})`));
+      for (const p of pending.values()) p.reject(new Error("Next.js process exited"));
+      pending.clear();
+    });
+  });
+
+  function ask<T>(message: { type: "arm"; saleId: string } | { type: "metrics" }): Promise<T> {
+    if (!child.connected) return Promise.reject(new Error("Next.js process is not running"));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`next-server: no answer to ${message.type} in ${ASK_TIMEOUT_MS} ms`));
+      }, ASK_TIMEOUT_MS);
+      pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v as T)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      child.send({ ...message, id } as ChildAsk);
+    });
+  }
+
+  function stop(): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      child.once("exit", () => {
+        clearTimeout(force);
+        rmSync(socketPath, { force: true });
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  }
+
+  return {
+    socketPath,
+    child,
+    ready,
+    arm: (saleId) => ask({ type: "arm", saleId }),
+    metrics: () => ask({ type: "metrics" }),
+    stop,
+  };
+}

@@ -1,0 +1,56 @@
+import http from "node:http";
+import next from "next";
+import { armSale } from "@/lib/gate/arm";
+import { metricsJson } from "@/lib/metrics/endpoint";
+import type { ChildAsk, ChildReply } from "@/lib/http/two-processes";
+
+/**
+ * The Next.js half of `server.ts`: started by it, serving every request the fast lane does not
+ * answer, on a local socket that only server.ts talks to. It also does the two things the
+ * fast-lane process cannot do without a database of its own: arm a sale from PostgreSQL, and
+ * report the metrics only this process can read.
+ */
+
+const socketPath = process.env.STAMPEDE_NEXT_SOCKET;
+if (!socketPath || !process.send) {
+  console.error("next-server.ts is started by server.ts; run `npm start` or `npm run serve`.");
+  process.exit(1);
+}
+const send = (message: ChildReply) => process.send?.(message);
+
+async function main(path: string) {
+  const app = next({
+    dev: process.env.NODE_ENV !== "production",
+    hostname: process.env.HOST ?? "127.0.0.1",
+    port: Number(process.env.PORT ?? 3000),
+  });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  process.on("message", (ask: ChildAsk) => void answer(ask));
+  // server.ts gone (crashed or killed): nobody can reach this process any more.
+  process.on("disconnect", () => process.exit(0));
+  process.on("SIGTERM", () => server.close(() => process.exit(0)));
+  process.on("SIGINT", () => {}); // the terminal's Ctrl-C reaches both; server.ts decides
+  server.listen({ path, backlog: 2048 }, () => send({ type: "ready" }));
+}
+
+async function answer(ask: ChildAsk) {
+  try {
+    const result = ask.type === "arm" ? await armSale(ask.saleId) : await metricsJson();
+    send({ type: "answer", id: ask.id, result });
+  } catch (error) {
+    send({
+      type: "answer",
+      id: ask.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+main(socketPath).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
