@@ -49,9 +49,14 @@ export const buyNowHttpStatus = (r: BuyNowResult): number =>
 
 const jitter = (min: number, max: number) => Math.round(min + Math.random() * (max - min));
 
-export async function buyNow(saleId: string, userId: string): Promise<BuyNowResult> {
+/** `requestId` is for log lines, where no withRequestId context carries one (the fast lane). */
+export async function buyNow(
+  saleId: string,
+  userId: string,
+  requestId?: string,
+): Promise<BuyNowResult> {
   const started = performance.now();
-  const result = await decide(saleId, userId);
+  const result = await decide(saleId, userId, requestId);
   const ms = performance.now() - started;
   const m = metrics();
   m.buyNow.inc({ status: result.status });
@@ -69,7 +74,11 @@ export async function buyNow(saleId: string, userId: string): Promise<BuyNowResu
 const refused = new Map<string, number>();
 const REFUSED_MAX = 50_000;
 
-async function decide(saleId: string, userId: string): Promise<BuyNowResult> {
+async function decide(
+  saleId: string,
+  userId: string,
+  requestId: string | undefined,
+): Promise<BuyNowResult> {
   if (!isUuid(saleId)) return { status: "not_found" };
   const presses = scriptLimit("buyNow");
   const refusedKey = `${saleId} ${userId}`;
@@ -92,7 +101,7 @@ async function decide(saleId: string, userId: string): Promise<BuyNowResult> {
     if (isShed(error))
       return { status: "unavailable", retryAfterMs: error.retryAfterMs, reason: "busy" };
     presses.stats.unavailable++;
-    log.error({ err: error, saleId }, "buy-now: gate call failed");
+    log.error({ err: error, saleId, requestId }, "buy-now: gate call failed");
     return { status: "unavailable", retryAfterMs: jitter(500, 1500), reason: "error" };
   }
   if (reply.s === "rate_limited") {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { log } from "@/lib/log";
-import { withRequestId } from "@/lib/request-id";
+import { requestIdFrom } from "@/lib/request-id";
 import { readJsonBody, sendReply } from "./node-adapter";
 import { getMyState, getSaleState, postOrder, postToken, type ApiReply } from "./sale-api";
 
@@ -47,18 +47,21 @@ export function matchFastLane(req: IncomingMessage): FastRoute | null {
   return req.method === "GET" || req.method === "HEAD" ? { kind: "state", saleId } : null;
 }
 
-async function reply(route: FastRoute, req: IncomingMessage): Promise<ApiReply> {
+async function reply(route: FastRoute, req: IncomingMessage, requestId: string): Promise<ApiReply> {
   switch (route.kind) {
     case "token":
-      return postToken(route.saleId, { cookie: req.headers.cookie ?? null });
+      return postToken(route.saleId, { cookie: req.headers.cookie ?? null, requestId });
     case "me":
-      return getMyState(route.saleId, { cookie: req.headers.cookie ?? null });
+      return getMyState(route.saleId, { cookie: req.headers.cookie ?? null, requestId });
     case "state":
-      return getSaleState(route.saleId, { ifNoneMatch: req.headers["if-none-match"] ?? null });
+      return getSaleState(route.saleId, {
+        ifNoneMatch: req.headers["if-none-match"] ?? null,
+        requestId,
+      });
     case "order": {
       const body = await readJsonBody(req);
       if (!body.ok) return body.reply;
-      return postOrder({ cookie: req.headers.cookie ?? null, body: body.value });
+      return postOrder({ cookie: req.headers.cookie ?? null, body: body.value, requestId });
     }
   }
 }
@@ -68,8 +71,9 @@ export function serveFastLane(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  // proxy.ts does not run for the fast lane: give its log lines and its answer a request id here.
-  return withRequestId(req.headers, (requestId) => answer(route, req, res, requestId));
+  // proxy.ts does not run for the fast lane: its answer and log lines get a request id here,
+  // passed along rather than kept in AsyncLocalStorage (see ApiRequest.requestId).
+  return answer(route, req, res, requestIdFrom(req.headers));
 }
 
 async function answer(
@@ -79,9 +83,9 @@ async function answer(
   requestId: string,
 ): Promise<void> {
   try {
-    sendReply(res, await reply(route, req), requestId);
+    sendReply(res, await reply(route, req, requestId), requestId);
   } catch (error) {
-    log.error({ err: error, url: req.url }, "fast lane: unexpected error");
+    log.error({ err: error, url: req.url, requestId }, "fast lane: unexpected error");
     if (!res.headersSent)
       sendReply(
         res,

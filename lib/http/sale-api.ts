@@ -17,7 +17,17 @@ import { signPurchaseToken } from "@/lib/tokens/purchase-token";
  * so every rule (auth, limits, status codes, caching headers) exists once.
  */
 
-export type ApiRequest = { cookie?: string | null; ifNoneMatch?: string | null; body?: unknown };
+export type ApiRequest = {
+  cookie?: string | null;
+  ifNoneMatch?: string | null;
+  body?: unknown;
+  /**
+   * For log lines. The fast lane passes it here; the route handlers run inside withRequestId,
+   * whose AsyncLocalStorage the logger reads (the fast-lane process keeps no such store: once
+   * one is in use, every promise in the process pays for it).
+   */
+  requestId?: string;
+};
 export type ApiReply = { status: number; headers: Record<string, string>; body: unknown };
 
 const NO_STORE = { "cache-control": "private, no-store" };
@@ -31,9 +41,10 @@ const unauthenticated = () =>
   json(401, { status: "unauthenticated", message: "Sign in to take part in the sale." });
 const notFound = () => json(404, { status: "not_found", message: "No such sale." });
 /** 503: Redis did not answer, or a lookup was shed (load, not a fault, so not logged as one). */
-function gateUnavailable(error: unknown, saleId: string, what: string): ApiReply {
+function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiRequest): ApiReply {
   const ms = isShed(error) ? error.retryAfterMs : 1000;
-  if (!isShed(error)) log.error({ err: error, saleId }, `${what}: Redis unavailable`);
+  if (!isShed(error))
+    log.error({ err: error, saleId, requestId: req.requestId }, `${what}: Redis unavailable`);
   return json(
     503,
     { status: "unavailable", retryAfterMs: ms },
@@ -45,7 +56,7 @@ function gateUnavailable(error: unknown, saleId: string, what: string): ApiReply
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
   const user = userFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
-  const result = await buyNow(saleId, user.id);
+  const result = await buyNow(saleId, user.id, req.requestId);
   const headers: Record<string, string> = { ...NO_STORE };
   if (result.status === "rate_limited" || result.status === "unavailable")
     headers["retry-after"] = retryAfter(result.retryAfterMs);
@@ -60,7 +71,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
   try {
     entry = await getPublicState(saleId);
   } catch (error) {
-    return gateUnavailable(error, saleId, "sale state");
+    return gateUnavailable(error, saleId, "sale state", req);
   }
   if (!entry.state) return notFound();
   const headers = {
@@ -81,7 +92,7 @@ export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiRe
   try {
     st = await withArming(saleId, () => gate.state(saleId, user.id));
   } catch (error) {
-    return gateUnavailable(error, saleId, "my state");
+    return gateUnavailable(error, saleId, "my state", req);
   }
   if (st.s !== "ok") return notFound();
   const base = { saleId, serverTime: st.now, bought: st.bought ?? 0, limit: st.limit };
