@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { createClient } from "redis";
 import { e2e } from "./support/env";
 
 /**
@@ -14,13 +15,30 @@ import { e2e } from "./support/env";
 
 test.describe.configure({ timeout: 180_000 });
 
+/**
+ * A copy of the build without its cache: Next.js keeps cached data (unstable_cache) in the build
+ * directory, so a shop started on the shared build would read what other shops on other
+ * databases — the e2e server, earlier runs — cached there.
+ */
+function ownBuild(port: number): string {
+  const from = process.env.NEXT_DIST_DIR ?? ".next";
+  const dir = `.next-start-${port}-${process.pid}`;
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(from, dir, {
+    recursive: true,
+    filter: (src) => path.relative(from, src).split(path.sep)[0] !== "cache",
+  });
+  return dir;
+}
+
 async function startShop(
   port: number,
   env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; output: () => string }> {
+): Promise<{ child: ChildProcess; output: () => string; distDir: string }> {
   let output = "";
+  const distDir = ownBuild(port);
   const child = spawn("npx", ["tsx", "scripts/start.ts", "--no-build"], {
-    env: { ...env, PORT: String(port), LOG_LEVEL: "warn" },
+    env: { ...env, PORT: String(port), LOG_LEVEL: "warn", NEXT_DIST_DIR: distDir },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -28,20 +46,25 @@ async function startShop(
   child.stderr!.on("data", (d) => (output += d));
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`start exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      rmSync(distDir, { recursive: true, force: true });
+      throw new Error(`start exited early:\n${output}`);
+    }
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok)
-        return { child, output: () => output };
+        return { child, output: () => output, distDir };
     } catch {
       /* not up yet */
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  stop({ child, distDir });
   throw new Error(`shop did not answer on :${port}:\n${output}`);
 }
 
-function stop(child: ChildProcess) {
+function stop({ child, distDir }: { child: ChildProcess; distDir: string }) {
   if (child.pid) process.kill(-child.pid, "SIGTERM");
+  rmSync(distDir, { recursive: true, force: true });
 }
 
 async function expectSeededShop(port: number, kind: "pglite" | "postgres") {
@@ -69,7 +92,7 @@ test("with no DATABASE_URL the shop runs on embedded PGlite and a private Redis"
     await expectSeededShop(3101, "pglite");
     expect(shop.output()).toContain("private redis-server");
   } finally {
-    stop(shop.child);
+    stop(shop);
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -85,7 +108,9 @@ test("with DATABASE_URL the shop runs on PostgreSQL", async () => {
     ...process.env,
     DATABASE_URL: url.toString(),
     REDIS_URL: e2e.redisUrl,
-    REDIS_PREFIX: `e2e-start:`,
+    // Its own namespace: the shared Redis outlives the run, and a catalog cached by an earlier
+    // run's shop (another database, other ids) would answer this one's search with nothing.
+    REDIS_PREFIX: `${name}:`,
   });
   try {
     await expectSeededShop(3102, "postgres");
@@ -95,9 +120,14 @@ test("with DATABASE_URL the shop runs on PostgreSQL", async () => {
     );
     expect(rows[0].n).toBeGreaterThan(0);
   } finally {
-    stop(shop.child);
+    stop(shop);
     await new Promise((r) => setTimeout(r, 500));
     await admin.query(`drop database if exists "${name}" with (force)`);
+    const redis = createClient({ url: e2e.redisUrl, RESP: 2 });
+    await redis.connect();
+    for await (const keys of redis.scanIterator({ MATCH: `${name}:*`, COUNT: 1000 }))
+      if (keys.length) await redis.del(keys);
+    await redis.quit();
     await admin.end();
   }
 });
