@@ -7,7 +7,7 @@ import { startNextProcess } from "@/lib/http/two-processes";
 import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "@/lib/http/security-headers";
 import { log } from "@/lib/log";
 import {
-  FAST_LANE_METRICS,
+  fastLaneMetrics,
   metricsJson,
   metricsText,
   refuseMetrics,
@@ -20,12 +20,17 @@ import {
  * every other request to Next.js, which runs in a process of its own (next-server.ts) behind a
  * local socket (lib/http/next-proxy.ts). It never loads Next.js, so Buy Now pays nothing for
  * Next.js's request machinery or its AsyncLocalStorage stores, and a slow page render cannot
- * stall it. Checkout goes to Next.js too: it writes PostgreSQL, which this process never opens.
+ * stall it. Checkout is served here too when the shop runs on PostgreSQL (each process has its
+ * own pool). Embedded PGlite allows one process per data directory: then the Next.js process
+ * alone opens it, checkout goes there, and this process arms sales through it.
  * `npm start` runs this; `next dev` still works for development (without the fast lane).
  */
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "127.0.0.1";
+
+/** PostgreSQL (DATABASE_URL) rather than embedded PGlite: this process may open it too. */
+const ownDatabase = Boolean(process.env.DATABASE_URL);
 
 async function metricsAnswer(
   authorization: string | undefined,
@@ -33,19 +38,22 @@ async function metricsAnswer(
 ): Promise<MetricsAnswer> {
   const refusal = refuseMetrics(authorization);
   if (refusal) return refusal;
-  const [mine, theirs] = await Promise.all([metricsJson(FAST_LANE_METRICS), nextMetrics()]);
+  const [mine, theirs] = await Promise.all([
+    metricsJson(fastLaneMetrics(ownDatabase)),
+    nextMetrics(),
+  ]);
   return metricsText([mine, theirs]);
 }
 
 async function main() {
   const nextProcess = startNextProcess(path.join(__dirname, "next-server.ts"));
-  // Arming reads PostgreSQL: the Next.js process does it for this one.
-  armThrough((saleId) => nextProcess.arm(saleId));
+  // Arming reads the database: on PGlite, the Next.js process does it for this one.
+  if (!ownDatabase) armThrough((saleId) => nextProcess.arm(saleId));
   const proxy = createNextProxy(nextProcess.socketPath, port);
 
   const server = http.createServer((req, res) => {
     const fast = matchFastLane(req);
-    if (fast && fast.kind !== "order") return void serveFastLane(fast, req, res);
+    if (fast && (ownDatabase || fast.kind !== "order")) return void serveFastLane(fast, req, res);
     if (req.url === "/api/metrics" && req.method === "GET" && !req.headers["x-stampede-lane"]) {
       const secure = cameOverHttps(req.headers["x-forwarded-proto"]);
       metricsAnswer(req.headers.authorization, nextProcess.metrics).then(

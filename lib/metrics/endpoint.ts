@@ -30,18 +30,28 @@ export function refuseMetrics(authorization: string | null | undefined): Metrics
 }
 
 /**
- * What the fast-lane process counts itself. The rest (PostgreSQL queries, the breaker, the
- * outbox) only the Next.js process can read — the fast-lane process opens no database — and the
- * outbox gauges read Redis, which one process reporting is enough for.
+ * What the fast-lane process counts itself: Buy Now and its Redis work always, and checkout and
+ * its PostgreSQL work when it has a database of its own (PostgreSQL; with embedded PGlite it
+ * opens none). The outbox gauges read Redis, which one process reporting is enough for.
  */
-export const FAST_LANE_METRICS = [
-  "stampede_buy_now_total",
-  "stampede_buy_now_seconds",
-  "stampede_redis_commands_total",
-  "stampede_cache_events",
-  "stampede_rate_limit_events",
-  "stampede_bulkhead",
-] as const;
+export function fastLaneMetrics(ownDatabase: boolean): string[] {
+  return [
+    "stampede_buy_now_total",
+    "stampede_buy_now_seconds",
+    "stampede_redis_commands_total",
+    "stampede_cache_events",
+    "stampede_rate_limit_events",
+    "stampede_bulkhead",
+    ...(ownDatabase
+      ? [
+          "stampede_checkout_total",
+          "stampede_checkout_seconds",
+          "stampede_db_queries_total",
+          "stampede_db_breaker_open",
+        ]
+      : []),
+  ];
+}
 
 /** This process's share of the metrics, as JSON for AggregatorRegistry. */
 export async function metricsJson(only?: readonly string[]): Promise<MetricsJson> {

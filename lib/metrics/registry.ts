@@ -102,6 +102,8 @@ function build() {
     name: "stampede_db_breaker_open",
     help: "PostgreSQL circuit breaker: 0 closed, 0.5 half-open, 1 open",
     registers: [registry],
+    // server.ts's two processes each guard their own queries: the instance reports the worse one.
+    aggregator: "max",
     collect() {
       const s = breakerState();
       this.set(s === "open" ? 1 : s === "half-open" ? 0.5 : 0);
