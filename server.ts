@@ -4,7 +4,7 @@ import { armThrough } from "@/lib/gate/arm";
 import { matchFastLane, serveFastLane } from "@/lib/http/fast-lane";
 import { createNextProxy } from "@/lib/http/next-proxy";
 import { startNextProcess } from "@/lib/http/two-processes";
-import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "@/lib/http/security-headers";
+import { apiHeaders } from "@/lib/http/node-adapter";
 import { log } from "@/lib/log";
 import {
   fastLaneMetrics,
@@ -12,6 +12,7 @@ import {
   metricsText,
   refuseMetrics,
   type MetricsAnswer,
+  type MetricsJson,
 } from "@/lib/metrics/endpoint";
 
 /**
@@ -34,7 +35,7 @@ const ownDatabase = Boolean(process.env.DATABASE_URL);
 
 async function metricsAnswer(
   authorization: string | undefined,
-  nextMetrics: () => Promise<Awaited<ReturnType<typeof metricsJson>>>,
+  nextMetrics: () => Promise<MetricsJson>,
 ): Promise<MetricsAnswer> {
   const refusal = refuseMetrics(authorization);
   if (refusal) return refusal;
@@ -55,23 +56,14 @@ async function main() {
     const fast = matchFastLane(req);
     if (fast && (ownDatabase || fast.kind !== "order")) return void serveFastLane(fast, req, res);
     if (req.url === "/api/metrics" && req.method === "GET" && !req.headers["x-stampede-lane"]) {
-      const secure = cameOverHttps(req.headers["x-forwarded-proto"]);
       metricsAnswer(req.headers.authorization, nextProcess.metrics).then(
         (a) => {
-          const headers = { ...API_SECURITY_HEADERS, ...a.headers };
-          res.writeHead(
-            a.status,
-            secure ? { ...headers, "strict-transport-security": HSTS } : headers,
-          );
+          res.writeHead(a.status, apiHeaders(req, a.headers));
           res.end(a.body);
         },
         (error: unknown) => {
           log.error({ err: error }, "metrics: could not collect");
-          res.writeHead(503, {
-            ...API_SECURITY_HEADERS,
-            "content-type": "text/plain",
-            "retry-after": "1",
-          });
+          res.writeHead(503, apiHeaders(req, { "content-type": "text/plain", "retry-after": "1" }));
           res.end("Metrics are not available right now.\n");
         },
       );

@@ -48,45 +48,49 @@ const secrets = {
   TOKEN_SECRET: "lanes-bench-token-secret-0123456789abcdefghijk",
 };
 
-/** CPU time (µs) used so far by a process and its descendants (tsx runs the server in a child). */
-function cpuMicros(pid: number | undefined): number {
-  if (!pid) return NaN;
-  let total = 0;
-  const tick = 1e6 / 100; // USER_HZ
-  const visit = (p: number) => {
+/** A process and its descendants (tsx runs the server in a child, server.ts forks Next.js). */
+function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(f[11]) + Number(f[12])) * tick; // utime, stime
-      for (const t of readdirSync(`/proc/${p}/task`))
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" "))
-          if (c.trim()) visit(Number(c));
+      for (const t of readdirSync(`/proc/${pids[i]}/task`))
+        for (const c of readFileSync(`/proc/${pids[i]}/task/${t}/children`, "utf8").split(" "))
+          if (c.trim()) pids.push(Number(c));
     } catch {
       // the process is gone
     }
-  };
-  visit(pid);
+  }
+  return pids;
+}
+
+/** Sums a figure read from each process of the tree; a process gone meanwhile counts 0. */
+function sumOverTree(pid: number | undefined, read: (p: number) => number): number {
+  if (!pid) return NaN;
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      total += read(p);
+    } catch {
+      // the process is gone
+    }
+  }
   return total;
 }
 
+/** CPU time (µs) used so far by a process and its descendants. */
+const cpuMicros = (pid: number | undefined): number =>
+  sumOverTree(pid, (p) => {
+    const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) * (1e6 / 100); // utime + stime, USER_HZ ticks
+  });
+
 /** Resident memory (MiB) of a process and its descendants. */
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return NaN;
-  let kib = 0;
-  const visit = (p: number) => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
-      kib += Number(m?.[1] ?? 0);
-      for (const t of readdirSync(`/proc/${p}/task`))
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, "utf8").split(" "))
-          if (c.trim()) visit(Number(c));
-    } catch {
-      // the process is gone
-    }
-  };
-  visit(pid);
-  return kib / 1024;
-}
+const rssMiB = (pid: number | undefined): number =>
+  sumOverTree(pid, (p) => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+    return Number(m?.[1] ?? 0) / 1024;
+  });
 
 /** The Redis server's pid, when it runs on this machine (its CPU is part of every lane's cost). */
 let redisPid: number | undefined;

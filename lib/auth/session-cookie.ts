@@ -47,23 +47,32 @@ function sessionCookie(cookies: Map<string, string>): { name: string; value: str
  * Auth.js's own decode derives the encryption key with HKDF on every call; on the Buy Now hot
  * path that is most of the cost, so the derived key is kept (same derivation, same algorithms).
  */
-type Keys = { cbcMac: KeyObject; cbcEnc: KeyObject; gcm: KeyObject } | null;
+/** The key objects one `enc` needs, made once: node:crypto then prepares no raw key per call. */
+type Keys =
+  { enc: "A256CBC-HS512"; mac: KeyObject; aes: KeyObject } | { enc: "A256GCM"; aes: KeyObject };
 const derived = new Map<string, Keys>();
-function encryptionKeys(enc: string, secret: string, salt: string): Keys {
-  const length = enc === "A256CBC-HS512" ? 64 : enc === "A256GCM" ? 32 : 0;
-  if (!length) return null;
+function encryptionKeys(enc: string, secret: string, salt: string): Keys | null {
+  if (enc !== "A256CBC-HS512" && enc !== "A256GCM") return null;
   const id = `${enc}\0${salt}\0${secret}`;
   let keys = derived.get(id);
-  if (keys === undefined) {
+  if (!keys) {
     const key = Buffer.from(
-      hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length),
+      hkdfSync(
+        "sha256",
+        secret,
+        salt,
+        `Auth.js Generated Encryption Key (${salt})`,
+        enc === "A256GCM" ? 32 : 64,
+      ),
     );
-    // Key objects, made once: node:crypto then skips preparing a raw key on every call.
-    keys = {
-      cbcMac: createSecretKey(key.subarray(0, 32)),
-      cbcEnc: createSecretKey(key.subarray(32)),
-      gcm: createSecretKey(key),
-    };
+    keys =
+      enc === "A256GCM"
+        ? { enc, aes: createSecretKey(key) }
+        : {
+            enc,
+            mac: createSecretKey(key.subarray(0, 32)),
+            aes: createSecretKey(key.subarray(32)),
+          };
     derived.set(id, keys);
   }
   return keys;
@@ -128,11 +137,11 @@ export function decryptSession(
   const tag = Buffer.from(tagPart, "base64url");
   let plaintext: Buffer;
   try {
-    if (header.enc === "A256CBC-HS512") {
+    if (keys.enc === "A256CBC-HS512") {
       if (iv.length !== 16 || tag.length !== 32) return null;
       const al = Buffer.alloc(8);
       al.writeBigUInt64BE(BigInt(aad.length * 8));
-      const mac = createHmac("sha512", keys.cbcMac)
+      const mac = createHmac("sha512", keys.mac)
         .update(aad)
         .update(iv)
         .update(ct)
@@ -140,11 +149,11 @@ export function decryptSession(
         .digest()
         .subarray(0, 32);
       if (!timingSafeEqual(mac, tag)) return null;
-      const d = createDecipheriv("aes-256-cbc", keys.cbcEnc, iv);
+      const d = createDecipheriv("aes-256-cbc", keys.aes, iv);
       plaintext = Buffer.concat([d.update(ct), d.final()]);
     } else {
       if (iv.length !== 12 || tag.length !== 16) return null;
-      const d = createDecipheriv("aes-256-gcm", keys.gcm, iv, { authTagLength: 16 });
+      const d = createDecipheriv("aes-256-gcm", keys.aes, iv, { authTagLength: 16 });
       d.setAAD(aad);
       d.setAuthTag(tag);
       plaintext = Buffer.concat([d.update(ct), d.final()]);

@@ -7,18 +7,28 @@ import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "./security-headers";
 /** The fast lane's side of lib/http: node:http requests in, ApiReply out. */
 
 /**
+ * The headers of an answer server.ts writes itself: the JSON security set, then `own`, and HSTS
+ * when the request came over https.
+ */
+export function apiHeaders(
+  req: IncomingMessage | undefined,
+  own: Record<string, string>,
+): Record<string, string> {
+  const headers = { ...API_SECURITY_HEADERS, ...own };
+  if (cameOverHttps(req?.headers["x-forwarded-proto"])) headers["strict-transport-security"] = HSTS;
+  return headers;
+}
+
+/**
  * Writes the reply with every header in one writeHead: the JSON security set, the lane, the
  * request id, and the reply's own.
  */
 export function sendReply(res: ServerResponse, reply: ApiReply, requestId: string): void {
-  const headers: Record<string, string> = {
-    ...API_SECURITY_HEADERS,
+  const headers = apiHeaders(res.req, {
     "x-stampede-lane": "fast",
     [REQUEST_ID_HEADER]: requestId,
     ...reply.headers,
-  };
-  if (cameOverHttps(res.req?.headers["x-forwarded-proto"]))
-    headers["strict-transport-security"] = HSTS;
+  });
   if (reply.status === 304 || reply.body === null) {
     res.writeHead(reply.status, headers);
     res.end();
