@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, ilike, lt, ne, or, sql, type SQL } from "drizzl
 import { likePattern, looksLikeOrderId, ORDERS_PAGE_SIZE } from "@/lib/admin/orders";
 import { db } from "./index";
 import { images, orders, products, sales, users, type Product, type Sale } from "./schema";
-import { productColumns } from "./columns";
+import { productColumns, saleWithProductColumns } from "./columns";
 
 /**
  * Reads and writes of the merchant dashboard. Callers check the merchant, validate the input
@@ -156,14 +156,7 @@ const ordersCount = sql<number>`(select count(*)::int from ${orders} where ${ord
 
 const adminSaleColumns = {
   sale: sales,
-  product: {
-    id: products.id,
-    slug: products.slug,
-    name: products.name,
-    imageUrl: products.imageUrl,
-    priceCents: products.priceCents,
-    status: products.status,
-  },
+  product: { ...saleWithProductColumns.product, status: products.status },
   orders: ordersCount,
 };
 

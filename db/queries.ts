@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import { db } from "./index";
 import { orders, products, sales, users, type NewProduct, type Product, type Sale } from "./schema";
-import { productColumns } from "./columns";
+import { productColumns, saleWithProductColumns } from "./columns";
 
 /**
  * Every read and write the shop makes, in one place. Callers add caching (lib/cache) and
@@ -93,21 +93,10 @@ export type SaleWithProduct = Sale & {
   product: Pick<Product, "id" | "slug" | "name" | "imageUrl" | "priceCents">;
 };
 
-const saleWithProduct = {
-  sale: sales,
-  product: {
-    id: products.id,
-    slug: products.slug,
-    name: products.name,
-    imageUrl: products.imageUrl,
-    priceCents: products.priceCents,
-  },
-};
-
 /** Sales that are live or not yet over, soonest first (cancelled ones left out). */
 export async function listCurrentSales(now = new Date()): Promise<SaleWithProduct[]> {
   const rows = await db()
-    .select(saleWithProduct)
+    .select(saleWithProductColumns)
     .from(sales)
     .innerJoin(products, eq(products.id, sales.productId))
     .where(and(gt(sales.endsAt, now), ne(sales.status, "cancelled")))
@@ -117,7 +106,7 @@ export async function listCurrentSales(now = new Date()): Promise<SaleWithProduc
 
 export async function listAllSales(): Promise<SaleWithProduct[]> {
   const rows = await db()
-    .select(saleWithProduct)
+    .select(saleWithProductColumns)
     .from(sales)
     .innerJoin(products, eq(products.id, sales.productId))
     .orderBy(desc(sales.startsAt));
@@ -126,7 +115,7 @@ export async function listAllSales(): Promise<SaleWithProduct[]> {
 
 export async function getSale(id: string): Promise<SaleWithProduct | undefined> {
   const [row] = await db()
-    .select(saleWithProduct)
+    .select(saleWithProductColumns)
     .from(sales)
     .innerJoin(products, eq(products.id, sales.productId))
     .where(eq(sales.id, id))

@@ -2,7 +2,13 @@ import "server-only";
 import * as q from "@/db/admin-queries";
 import type { Sale } from "@/db/schema";
 import type { FieldErrors, FormState, FormValues } from "@/lib/admin/form-state";
-import { GATE_STOCK_ERROR, nextStatus, validateSale, type StatusOp } from "@/lib/admin/sale";
+import {
+  GATE_STOCK_ERROR,
+  nextStatus,
+  SALE_FIELDS,
+  validateSale,
+  type StatusOp,
+} from "@/lib/admin/sale";
 import { env } from "@/lib/env";
 import { armSale } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
@@ -15,15 +21,7 @@ import { log } from "@/lib/log";
  * reached, the PostgreSQL row is put back, so the two never disagree.
  */
 
-export const SALE_FORM_FIELDS = [
-  "id",
-  "productId",
-  "startsAt",
-  "endsAt",
-  "stock",
-  "perShopperLimit",
-  "holdSeconds",
-] as const;
+export const SALE_FORM_FIELDS = ["id", ...SALE_FIELDS] as const;
 export const GATE_DOWN = "The sale gate (Redis) did not answer, so nothing was changed. Try again.";
 const STARTED = "This sale has started. You can still pause or cancel it.";
 
