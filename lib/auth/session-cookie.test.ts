@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { base64url, EncryptJWT, jwtDecrypt } from "jose";
 import { decode, encode } from "next-auth/jwt";
 import fc from "fast-check";
@@ -121,6 +121,64 @@ describe("decryptSession", () => {
     });
     for (const p of ["[1,2]", "42", '"sub"', "null", "{not json", JSON.stringify({ exp: "x" })])
       expect(decryptSession(sealRaw(p), secret(), SALT), p).toBeNull();
+  });
+
+  it("A256CBC-HS512 from one-shot primitives agrees with jose at every padding length", async () => {
+    const k = key("A256CBC-HS512");
+    // 32 lengths of `pad` walk the plaintext through two whole AES blocks: every PKCS #7 length.
+    for (let n = 0; n < 32; n++) {
+      const claims = { sub: `user-${n}`, pad: "é".repeat(n % 3) + "x".repeat(n) };
+      const jwe = await new EncryptJWT(claims)
+        .setProtectedHeader({ alg: "dir", enc: "A256CBC-HS512" })
+        .setExpirationTime("1h")
+        .encrypt(k);
+      const ours = decryptSession(jwe, secret(), SALT);
+      expect(ours, `pad ${n}`).toEqual((await jwtDecrypt(jwe, k)).payload);
+    }
+  });
+
+  it("refuses authentic CBC ciphertexts with bad padding or broken blocks, and stays in step", async () => {
+    const k = Buffer.from(key("A256CBC-HS512"));
+    const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" }));
+    /** Seals `plain` exactly as given (no padding added): a correct tag over whatever it is. */
+    const sealBlocks = (plain: Buffer) => {
+      const iv = randomBytes(16);
+      const c = createCipheriv("aes-256-cbc", k.subarray(32), iv);
+      c.setAutoPadding(false);
+      const ct = Buffer.concat([c.update(plain), c.final()]);
+      const al = Buffer.alloc(8);
+      al.writeBigUInt64BE(BigInt(h.length * 8));
+      const tag = createHmac("sha512", k.subarray(0, 32))
+        .update(Buffer.concat([Buffer.from(h), iv, ct, al]))
+        .digest()
+        .subarray(0, 32);
+      return [
+        h,
+        "",
+        iv.toString("base64url"),
+        ct.toString("base64url"),
+        tag.toString("base64url"),
+      ].join(".");
+    };
+    const good = await seal({ sub: "still-good" });
+    const body = Buffer.from(JSON.stringify({ sub: "padded" }).padEnd(31, " "), "utf8"); // 31 bytes
+    const withLast = (last: number[]) =>
+      Buffer.concat([body.subarray(0, 32 - last.length), Buffer.from(last)]);
+    expect(
+      decryptSession(sealBlocks(Buffer.concat([body, Buffer.from([1])])), secret(), SALT),
+    ).toEqual({
+      sub: "padded",
+    });
+    for (const bad of [[0], [17], [255], [2, 3], [4, 4, 5, 4]]) {
+      expect(decryptSession(sealBlocks(withLast(bad)), secret(), SALT), String(bad)).toBeNull();
+      expect(decryptSession(good, secret(), SALT)).toMatchObject({ sub: "still-good" });
+    }
+    // Not whole blocks: refused before any block is deciphered, so the next cookie still reads.
+    const [, , iv, ct, tag] = good.split(".") as [string, string, string, string, string];
+    const cut = Buffer.from(ct, "base64url").subarray(0, -1).toString("base64url");
+    expect(decryptSession([h, "", iv, cut, tag].join("."), secret(), SALT)).toBeNull();
+    expect(decryptSession([h, "", iv, "", tag].join("."), secret(), SALT)).toBeNull();
+    expect(decryptSession(good, secret(), SALT)).toMatchObject({ sub: "still-good" });
   });
 
   it("any change to any character of a real session cookie gives no session", async () => {

