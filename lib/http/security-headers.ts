@@ -87,7 +87,4 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * HSTS received over http).
  */
 export const cameOverHttps = (forwardedProto: string | string[] | null | undefined): boolean =>
-  String(forwardedProto ?? "")
-    .split(",")[0]!
-    .trim()
-    .toLowerCase() === "https";
+  forwardedProto != null && String(forwardedProto).split(",")[0]!.trim().toLowerCase() === "https";
