@@ -145,7 +145,7 @@ function protectedHeader(h: string): JweHeader | null {
   return header;
 }
 
-const B64URL = /^[\w-]*$/;
+const COMPACT_DIR_JWE = /^([\w-]*)\.\.([\w-]*)\.([\w-]*)\.([\w-]*)$/;
 const CLOCK_TOLERANCE_S = 15;
 
 /**
@@ -163,16 +163,16 @@ export function decryptSession(
   salt: string,
   now = Date.now(),
 ): Record<string, unknown> | null {
-  const parts = token.split(".");
-  if (parts.length !== 5) return null;
-  const [h, encryptedKey, ivPart, ctPart, tagPart] = parts as [
+  // Compact JWE with `alg: dir`: five base64url parts, the encrypted key empty.
+  const parts = COMPACT_DIR_JWE.exec(token);
+  if (!parts) return null;
+  const [, h, ivPart, ctPart, tagPart] = parts as unknown as [
     string,
     string,
     string,
     string,
     string,
   ];
-  if (encryptedKey !== "" || !parts.every((p) => B64URL.test(p))) return null;
   const header = protectedHeader(h);
   if (!header) return null;
   if (header.alg !== "dir" || header.zip !== undefined || header.crit !== undefined) return null;
