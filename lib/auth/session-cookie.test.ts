@@ -2,9 +2,15 @@ import { createCipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { base64url, EncryptJWT, jwtDecrypt } from "jose";
 import { decode, encode } from "next-auth/jwt";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "@/lib/env";
-import { decryptSession, parseCookies, userFromCookieHeader } from "./session-cookie";
+import {
+  decryptSession,
+  parseCookies,
+  sessionReads,
+  SESSIONS_MAX,
+  userFromCookieHeader,
+} from "./session-cookie";
 
 /**
  * The session cookie is decrypted by our own code on the hot path (node:crypto, synchronous),
@@ -215,5 +221,84 @@ describe("decryptSession", () => {
         ["b", "3"],
       ]),
     );
+  });
+});
+
+describe("userFromCookieHeader keeps the sessions it has read", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  /** A session cookie sealed synchronously, as Auth.js seals it (A256CBC-HS512, `dir`). */
+  const sealNow = (claims: Record<string, unknown>) => {
+    const k = Buffer.from(key("A256CBC-HS512"));
+    const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" }));
+    const iv = randomBytes(16);
+    const c = createCipheriv("aes-256-cbc", k.subarray(32), iv);
+    const ct = Buffer.concat([c.update(JSON.stringify(claims), "utf8"), c.final()]);
+    const al = Buffer.alloc(8);
+    al.writeBigUInt64BE(BigInt(h.length * 8));
+    const tag = createHmac("sha512", k.subarray(0, 32))
+      .update(Buffer.concat([Buffer.from(h), iv, ct, al]))
+      .digest()
+      .subarray(0, 32);
+    return [h, "", iv, ct, tag]
+      .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+      .join(".");
+  };
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+  it("answers a cookie it has read from memory, with the same user", async () => {
+    const jwe = await seal({ sub: "returning", role: "merchant" });
+    const { decrypted, remembered } = sessionReads;
+    const first = userFromCookieHeader(`${SALT}=${jwe}`);
+    const again = userFromCookieHeader(`x=1; ${SALT}=${jwe}`);
+    expect(first).toEqual({ id: "returning", role: "merchant" });
+    expect(again).toEqual(first);
+    expect(sessionReads.decrypted - decrypted).toBe(1);
+    expect(sessionReads.remembered - remembered).toBe(1);
+  });
+
+  it("refuses a kept session once its exp has passed, and forgets it", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "short-lived", exp });
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toEqual({ id: "short-lived", role: "shopper" });
+    const kept = sessionReads.kept;
+    vi.setSystemTime(exp * 1000 + 1);
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toBeNull();
+    expect(sessionReads.kept).toBe(kept - 1);
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toBeNull(); // and a fresh decrypt agrees
+  });
+
+  it("keeps no cookie that is not a session, none without exp, and none under another name", async () => {
+    const kept = sessionReads.kept;
+    const jwe = await seal({ sub: "victim" });
+    const [h, , iv, ct, tag] = jwe.split(".") as [string, string, string, string, string];
+    const forged = [h, "", iv, (ct[0] === "A" ? "B" : "A") + ct.slice(1), tag].join(".");
+    for (const header of [
+      `${SALT}=${forged}`,
+      `${SALT}=a.b.c.d.e`,
+      `${SALT}=${sealNow({ sub: "no-exp" })}`,
+    ])
+      userFromCookieHeader(header);
+    expect(userFromCookieHeader(`${SALT}=${sealNow({ sub: "no-exp" })}`)).toEqual({
+      id: "no-exp",
+      role: "shopper",
+    });
+    expect(sessionReads.kept).toBe(kept);
+    // Read under its own name, then offered under the secure name (another salt): refused.
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toMatchObject({ id: "victim" });
+    expect(userFromCookieHeader(`__Secure-${SALT}=${jwe}`)).toBeNull();
+  });
+
+  it("keeps at most SESSIONS_MAX, dropping the oldest first", () => {
+    const exp = inAnHour();
+    const first = sealNow({ sub: "oldest", exp });
+    userFromCookieHeader(`${SALT}=${first}`);
+    for (let i = 0; i < SESSIONS_MAX; i++)
+      userFromCookieHeader(`${SALT}=${sealNow({ sub: `s${i}`, exp })}`);
+    expect(sessionReads.kept).toBe(SESSIONS_MAX);
+    const { decrypted } = sessionReads;
+    expect(userFromCookieHeader(`${SALT}=${first}`)).toEqual({ id: "oldest", role: "shopper" });
+    expect(sessionReads.decrypted - decrypted).toBe(1); // it had been dropped: read again
   });
 });

@@ -211,12 +211,53 @@ export function decryptSession(
   return payload as Record<string, unknown>;
 }
 
+/**
+ * Sessions already read, by cookie value. In a drop, a signed-in shopper's sale panel asks for
+ * its own state (`/me`) when the page opens, and then the shopper presses Buy Now, retries and
+ * polls, every time with the same cookie: each read after the first is a lookup instead of a
+ * decrypt. Only a cookie that decrypted to a session gets in, with the secret and cookie name
+ * it was read with; the entry is dropped once its `exp` has passed, and the oldest go first
+ * past SESSIONS_MAX. Validity does not change: a JWT session cannot be revoked before `exp`
+ * anyway, and a session without `exp` is never kept.
+ */
+type Seen = { user: SessionUser; expMs: number; name: string; secret: string };
+const seen = new Map<string, Seen>();
+export const SESSIONS_MAX = 50_000;
+/** For tests and metrics: how reads were answered, and how many sessions are kept. */
+export const sessionReads = {
+  decrypted: 0,
+  remembered: 0,
+  get kept() {
+    return seen.size;
+  },
+};
+
 export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
   const cookie = sessionCookie(parseCookies(header));
   if (!cookie || cookie.value.length > 8192) return null;
+  const secret = env().AUTH_SECRET;
+  const now = Date.now();
+  const known = seen.get(cookie.value);
+  if (known && known.name === cookie.name && known.secret === secret) {
+    if (known.expMs >= now) {
+      sessionReads.remembered++;
+      return known.user;
+    }
+    seen.delete(cookie.value);
+    return null;
+  }
   // null: tampered, expired or sealed with another secret
-  const payload = decryptSession(cookie.value, env().AUTH_SECRET, cookie.name);
+  sessionReads.decrypted++;
+  const payload = decryptSession(cookie.value, secret, cookie.name, now);
   if (!payload || typeof payload.sub !== "string") return null;
-  if (typeof payload.exp === "number" && payload.exp * 1000 < Date.now()) return null;
-  return { id: payload.sub, role: payload.role === "merchant" ? "merchant" : "shopper" };
+  if (typeof payload.exp === "number" && payload.exp * 1000 < now) return null;
+  const user: SessionUser = {
+    id: payload.sub,
+    role: payload.role === "merchant" ? "merchant" : "shopper",
+  };
+  if (typeof payload.exp === "number") {
+    if (seen.size >= SESSIONS_MAX) seen.delete(seen.keys().next().value!);
+    seen.set(cookie.value, { user, expMs: payload.exp * 1000, name: cookie.name, secret });
+  }
+  return user;
 }
