@@ -34,6 +34,13 @@ const LANES = (() => {
   const i = process.argv.indexOf("--lanes");
   return i === -1 ? ["ceiling", "fast", "next"] : String(process.argv[i + 1]).split(",");
 })();
+/**
+ * `--returning`: before a lane's measured requests, each of their shoppers asks that lane for
+ * its own state once (GET /me, unmeasured), as the sale panel of a signed-in shopper does when
+ * the page opens. The press then comes from a shopper whose session the lane has read before.
+ * Without it (the default), every press is the shopper's first request: the worst case.
+ */
+const RETURNING = process.argv.includes("--returning");
 /** `--profile DIR`: server.ts runs under `node --cpu-prof`, the profile lands in DIR on exit. */
 const PROFILE_DIR = (() => {
   const i = process.argv.indexOf("--profile");
@@ -122,9 +129,42 @@ function load(
   url: string,
   extra: Record<string, string>,
   serverPid: number | undefined,
+  meUrl?: string,
 ): (requests: Array<Record<string, string>>) => Promise<Result> {
-  return (requests) =>
-    measure(lane, round, url, (i) => ({ ...requests[i]!, ...extra }), serverPid, requests.length);
+  return async (requests) => {
+    if (RETURNING && meUrl)
+      await visit(meUrl, (i) => ({ ...requests[i]!, ...extra }), requests.length);
+    return measure(
+      lane,
+      round,
+      url,
+      (i) => ({ ...requests[i]!, ...extra }),
+      serverPid,
+      requests.length,
+    );
+  };
+}
+
+/** One unmeasured GET per shopper (see --returning). */
+async function visit(
+  url: string,
+  headersFor: (i: number) => Record<string, string>,
+  count: number,
+) {
+  const u = new URL(url);
+  const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) {
+        const i = next++;
+        const res = await pool.request({ path: u.pathname, method: "GET", headers: headersFor(i) });
+        await res.body.dump();
+        if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
+      }
+    }),
+  );
+  await pool.close();
 }
 
 async function measure(
@@ -263,6 +303,7 @@ async function main() {
 
     const results: Result[] = [];
     const token = `http://127.0.0.1:${PORT}/api/sales/${saleId}/token`;
+    const me = `http://127.0.0.1:${PORT}/api/sales/${saleId}/me`;
     /**
      * Every lane gets the very same requests — a session cookie and, for the ceiling, which
      * reads no cookie, the same shopper's id in `x-user` — so the client's work and the bytes
@@ -289,8 +330,8 @@ async function main() {
           "ceiling",
           load("ceiling", round, `http://127.0.0.1:${CEILING_PORT}/`, {}, children[1]!.pid),
         ],
-        ["fast", load("fast", round, token, {}, children[0]!.pid)],
-        ["next", load("next", round, token, { "x-stampede-lane": "next" }, children[0]!.pid)],
+        ["fast", load("fast", round, token, {}, children[0]!.pid, me)],
+        ["next", load("next", round, token, { "x-stampede-lane": "next" }, children[0]!.pid, me)],
       ] as const;
     if (WARMUP > 0) {
       for (const [lane, run] of laneRuns(0)) {
@@ -302,7 +343,9 @@ async function main() {
       }
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [lane, run] of laneRuns(round)) {
+      // Every other round runs the lanes in the reverse order, so no lane always follows another.
+      const order = round % 2 === 1 ? laneRuns(round) : [...laneRuns(round)].reverse();
+      for (const [lane, run] of order) {
         if (!LANES.includes(lane)) continue;
         const r = await run(await shoppers(REQUESTS));
         results.push(r);
@@ -316,8 +359,15 @@ async function main() {
       .filter((lane) => LANES.includes(lane))
       .map((lane) => {
         const rs = results.filter((r) => r.lane === lane);
+        // The machine's speed drifts between rounds; a lane and the ceiling measured in the same
+        // round are compared with each other, and the median of those shares is reported too.
+        const shares = rs.flatMap((r) => {
+          const c = results.find((x) => x.lane === "ceiling" && x.round === r.round);
+          return c ? [r.rps / c.rps] : [];
+        });
         return {
           lane,
+          roundShare: shares.length ? median(shares) : NaN,
           rps: median(rs.map((r) => r.rps)),
           p50: median(rs.map((r) => r.p50)),
           p99: median(rs.map((r) => r.p99)),
@@ -326,22 +376,29 @@ async function main() {
       });
     const ceiling = lanes.find((l) => l.lane === "ceiling")?.rps ?? NaN;
     const table = [
-      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | share of ceiling |`,
-      "| --- | --- | --- | --- | --- | --- |",
+      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | share of ceiling (medians) | share of ceiling (median of rounds) |`,
+      "| --- | --- | --- | --- | --- | --- | --- |",
       ...lanes.map(
         (l) =>
-          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${((l.rps / ceiling) * 100).toFixed(0)} % |`,
+          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${((l.rps / ceiling) * 100).toFixed(0)} % | ${(l.roundShare * 100).toFixed(0)} % |`,
       ),
     ].join("\n");
     console.log(
-      `\n${REQUESTS} requests per lane and round after ${WARMUP} unmeasured, ${CONNECTIONS} connections, ${ROUNDS} rounds\n\n${table}`,
+      `\n${REQUESTS} requests per lane and round after ${WARMUP} unmeasured, ${CONNECTIONS} connections, ${ROUNDS} rounds, ${RETURNING ? "returning shoppers (each read /me first)" : "every press a shopper's first request"}\n\n${table}`,
     );
     const dir = path.join("bench", "reports");
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-lanes.json`),
       JSON.stringify(
-        { requests: REQUESTS, warmup: WARMUP, connections: CONNECTIONS, results, lanes },
+        {
+          requests: REQUESTS,
+          warmup: WARMUP,
+          connections: CONNECTIONS,
+          returning: RETURNING,
+          results,
+          lanes,
+        },
         null,
         2,
       ),
