@@ -33,6 +33,28 @@ const key = (enc: "A256CBC-HS512" | "A256GCM", s = secret(), salt = SALT) =>
     ),
   );
 
+/**
+ * Seals bytes as Auth.js seals a session (A256CBC-HS512, `alg: dir`), synchronously, with a
+ * correct tag over whatever the ciphertext is: `pad: false` seals whole blocks exactly as given.
+ */
+function sealCbc(plain: Buffer, { pad = true } = {}): string {
+  const k = Buffer.from(key("A256CBC-HS512"));
+  const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" }));
+  const iv = randomBytes(16);
+  const c = createCipheriv("aes-256-cbc", k.subarray(32), iv);
+  c.setAutoPadding(pad);
+  const ct = Buffer.concat([c.update(plain), c.final()]);
+  const al = Buffer.alloc(8);
+  al.writeBigUInt64BE(BigInt(h.length * 8));
+  const tag = createHmac("sha512", k.subarray(0, 32))
+    .update(Buffer.concat([Buffer.from(h), iv, ct, al]))
+    .digest()
+    .subarray(0, 32);
+  return [h, "", iv, ct, tag]
+    .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+    .join(".");
+}
+
 describe("decryptSession", () => {
   it("reads what Auth.js's encode writes, exactly as Auth.js's decode does", async () => {
     const token = { sub: "user-1", role: "merchant", name: "Zoë Ünïcode 🛒", email: "z@x.test" };
@@ -129,7 +151,7 @@ describe("decryptSession", () => {
       expect(decryptSession(sealRaw(p), secret(), SALT), p).toBeNull();
   });
 
-  it("A256CBC-HS512 from one-shot primitives agrees with jose at every padding length", async () => {
+  it("A256CBC-HS512 with the kept decipher agrees with jose at every padding length", async () => {
     const k = key("A256CBC-HS512");
     // 32 lengths of `pad` walk the plaintext through two whole AES blocks: every PKCS #7 length.
     for (let n = 0; n < 32; n++) {
@@ -144,43 +166,19 @@ describe("decryptSession", () => {
   });
 
   it("refuses authentic CBC ciphertexts with bad padding or broken blocks, and stays in step", async () => {
-    const k = Buffer.from(key("A256CBC-HS512"));
-    const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" }));
-    /** Seals `plain` exactly as given (no padding added): a correct tag over whatever it is. */
-    const sealBlocks = (plain: Buffer) => {
-      const iv = randomBytes(16);
-      const c = createCipheriv("aes-256-cbc", k.subarray(32), iv);
-      c.setAutoPadding(false);
-      const ct = Buffer.concat([c.update(plain), c.final()]);
-      const al = Buffer.alloc(8);
-      al.writeBigUInt64BE(BigInt(h.length * 8));
-      const tag = createHmac("sha512", k.subarray(0, 32))
-        .update(Buffer.concat([Buffer.from(h), iv, ct, al]))
-        .digest()
-        .subarray(0, 32);
-      return [
-        h,
-        "",
-        iv.toString("base64url"),
-        ct.toString("base64url"),
-        tag.toString("base64url"),
-      ].join(".");
-    };
     const good = await seal({ sub: "still-good" });
     const body = Buffer.from(JSON.stringify({ sub: "padded" }).padEnd(31, " "), "utf8"); // 31 bytes
     const withLast = (last: number[]) =>
       Buffer.concat([body.subarray(0, 32 - last.length), Buffer.from(last)]);
-    expect(
-      decryptSession(sealBlocks(Buffer.concat([body, Buffer.from([1])])), secret(), SALT),
-    ).toEqual({
-      sub: "padded",
-    });
+    const open = (blocks: Buffer) =>
+      decryptSession(sealCbc(blocks, { pad: false }), secret(), SALT);
+    expect(open(withLast([1]))).toEqual({ sub: "padded" });
     for (const bad of [[0], [17], [255], [2, 3], [4, 4, 5, 4]]) {
-      expect(decryptSession(sealBlocks(withLast(bad)), secret(), SALT), String(bad)).toBeNull();
+      expect(open(withLast(bad)), String(bad)).toBeNull();
       expect(decryptSession(good, secret(), SALT)).toMatchObject({ sub: "still-good" });
     }
     // Not whole blocks: refused before any block is deciphered, so the next cookie still reads.
-    const [, , iv, ct, tag] = good.split(".") as [string, string, string, string, string];
+    const [h, , iv, ct, tag] = good.split(".") as [string, string, string, string, string];
     const cut = Buffer.from(ct, "base64url").subarray(0, -1).toString("base64url");
     expect(decryptSession([h, "", iv, cut, tag].join("."), secret(), SALT)).toBeNull();
     expect(decryptSession([h, "", iv, "", tag].join("."), secret(), SALT)).toBeNull();
@@ -227,23 +225,7 @@ describe("decryptSession", () => {
 describe("userFromCookieHeader keeps the sessions it has read", () => {
   afterEach(() => void vi.useRealTimers());
 
-  /** A session cookie sealed synchronously, as Auth.js seals it (A256CBC-HS512, `dir`). */
-  const sealNow = (claims: Record<string, unknown>) => {
-    const k = Buffer.from(key("A256CBC-HS512"));
-    const h = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512" }));
-    const iv = randomBytes(16);
-    const c = createCipheriv("aes-256-cbc", k.subarray(32), iv);
-    const ct = Buffer.concat([c.update(JSON.stringify(claims), "utf8"), c.final()]);
-    const al = Buffer.alloc(8);
-    al.writeBigUInt64BE(BigInt(h.length * 8));
-    const tag = createHmac("sha512", k.subarray(0, 32))
-      .update(Buffer.concat([Buffer.from(h), iv, ct, al]))
-      .digest()
-      .subarray(0, 32);
-    return [h, "", iv, ct, tag]
-      .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
-      .join(".");
-  };
+  const sealNow = (claims: Record<string, unknown>) => sealCbc(Buffer.from(JSON.stringify(claims)));
   const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
   it("answers a cookie it has read from memory, with the same user", async () => {
