@@ -146,6 +146,26 @@ function protectedHeader(h: string): JweHeader | null {
 }
 
 const COMPACT_DIR_JWE = /^([\w-]*)\.\.([\w-]*)\.([\w-]*)\.([\w-]*)$/;
+
+/**
+ * Base64url without padding: when a part's length is not a multiple of 4, its last character
+ * has spare bits, which decoders ignore and encoders (Auth.js's among them) write as zeros. Only
+ * that spelling is accepted, so one cookie has one spelling: a session cannot be kept (below)
+ * under dozens of keys. The header needs no check: its exact characters are authenticated.
+ */
+function oneSpelling(part: string): boolean {
+  const last = part[part.length - 1]!;
+  switch (part.length % 4) {
+    case 0:
+      return true;
+    case 2:
+      return "AQgw".includes(last); // 4 spare bits
+    case 3:
+      return "AEIMQUYcgkosw048".includes(last); // 2 spare bits
+    default:
+      return false; // no byte string encodes to this length
+  }
+}
 const CLOCK_TOLERANCE_S = 15;
 
 /**
@@ -178,6 +198,7 @@ export function decryptSession(
   if (header.alg !== "dir" || header.zip !== undefined || header.crit !== undefined) return null;
   const keys = encryptionKeys(String(header.enc), secret, salt);
   if (!keys) return null;
+  if (!oneSpelling(ivPart) || !oneSpelling(ctPart) || !oneSpelling(tagPart)) return null;
   const iv = Buffer.from(ivPart, "base64url");
   const ct = Buffer.from(ctPart, "base64url");
   const tag = Buffer.from(tagPart, "base64url");
@@ -217,7 +238,8 @@ export function decryptSession(
  * polls, every time with the same cookie: each read after the first is a lookup instead of a
  * decrypt. Only a cookie that decrypted to a session gets in, with the secret and cookie name
  * it was read with; the entry is dropped once its `exp` has passed, and the oldest go first
- * past SESSIONS_MAX. Validity does not change: a JWT session cannot be revoked before `exp`
+ * past SESSIONS_MAX. A cookie has one spelling (see oneSpelling), so a session is kept once.
+ * Validity does not change: a JWT session cannot be revoked before `exp`
  * anyway, and a session without `exp` is never kept.
  */
 type Seen = { user: SessionUser; expMs: number; name: string; secret: string };
@@ -251,13 +273,15 @@ export function userFromCookieHeader(header: string | null | undefined): Session
   const payload = decryptSession(cookie.value, secret, cookie.name, now);
   if (!payload || typeof payload.sub !== "string") return null;
   if (typeof payload.exp === "number" && payload.exp * 1000 < now) return null;
-  const user: SessionUser = {
+  const user: SessionUser = Object.freeze({
     id: payload.sub,
     role: payload.role === "merchant" ? "merchant" : "shopper",
-  };
+  });
   if (typeof payload.exp === "number") {
     if (seen.size >= SESSIONS_MAX) seen.delete(seen.keys().next().value!);
-    seen.set(cookie.value, { user, expMs: payload.exp * 1000, name: cookie.name, secret });
+    // A copy of the value alone: the parsed value is a slice that keeps the whole Cookie header.
+    const value = Buffer.from(cookie.value, "latin1").toString("latin1");
+    seen.set(value, { user, expMs: payload.exp * 1000, name: cookie.name, secret });
   }
   return user;
 }
