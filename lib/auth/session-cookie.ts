@@ -245,7 +245,7 @@ export function decryptSession(
 type Seen = { user: SessionUser; expMs: number; name: string; secret: string };
 const seen = new Map<string, Seen>();
 export const SESSIONS_MAX = 50_000;
-/** For tests and metrics: how reads were answered, and how many sessions are kept. */
+/** How reads were answered, and how many sessions are kept (read by the tests). */
 export const sessionReads = {
   decrypted: 0,
   remembered: 0,

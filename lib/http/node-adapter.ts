@@ -6,40 +6,30 @@ import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "./security-headers";
 
 /** The fast lane's side of lib/http: node:http requests in, ApiReply out. */
 
+/** The JSON security set as a flat [name, value, …] list, made once. */
+const API_SECURITY_LIST: readonly string[] = Object.entries(API_SECURITY_HEADERS).flat();
+
 /**
- * The headers of an answer server.ts writes itself: the JSON security set, then `own`, and HSTS
- * when the request came over https.
+ * The headers of an answer server.ts writes itself, as a flat list writeHead takes as it is: the
+ * JSON security set, HSTS when the request came over https, then `own`. A list, unlike an
+ * object, would send a name twice: no answer's own headers (content-type, cache-control,
+ * retry-after, etag, connection, the lane, the request id) are in the security set.
  */
 export function apiHeaders(
   req: IncomingMessage | undefined,
   own: Record<string, string>,
-): Record<string, string> {
-  const headers = { ...API_SECURITY_HEADERS, ...own };
-  if (cameOverHttps(req?.headers["x-forwarded-proto"])) headers["strict-transport-security"] = HSTS;
+): string[] {
+  const headers = [...API_SECURITY_LIST];
+  if (cameOverHttps(req?.headers["x-forwarded-proto"]))
+    headers.push("strict-transport-security", HSTS);
+  for (const name in own) headers.push(name, own[name]!);
   return headers;
 }
 
-/**
- * The fast lane's own headers that never change, as a flat [name, value, …] list made once:
- * writeHead takes such a list as it is, so an answer builds no header object and copies no set.
- */
-const FAST_LANE_HEADERS: readonly string[] = [
-  ...Object.entries(API_SECURITY_HEADERS).flat(),
-  "x-stampede-lane",
-  "fast",
-];
-
-/**
- * Writes the reply with every header in one writeHead: the JSON security set, the lane, the
- * request id, HSTS over https, and the reply's own. A list, unlike an object, would send a name
- * twice: a reply's own headers (cache-control, retry-after, etag, connection) are none of the
- * fast lane's.
- */
+/** Writes the reply with every header in one writeHead: apiHeaders, the lane and the request id. */
 export function sendReply(res: ServerResponse, reply: ApiReply, requestId: string): void {
-  const headers = [...FAST_LANE_HEADERS, REQUEST_ID_HEADER, requestId];
-  if (cameOverHttps(res.req?.headers["x-forwarded-proto"]))
-    headers.push("strict-transport-security", HSTS);
-  for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  const headers = apiHeaders(res.req, reply.headers);
+  headers.push("x-stampede-lane", "fast", REQUEST_ID_HEADER, requestId);
   if (reply.status === 304 || reply.body === null) {
     res.writeHead(reply.status, headers);
     res.end();
