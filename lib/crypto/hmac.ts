@@ -1,0 +1,68 @@
+import { hash } from "node:crypto";
+
+/**
+ * HMAC (RFC 2104) for the session read on the hot path: two one-shot hashes over buffers kept
+ * for the key, in place of createHmac's object per call, with the message decoded straight into
+ * the key's buffer. createHmac builds a stream object around a native handle and looks its
+ * digest up on every init; `crypto.hash` keeps the digest and makes no object but its result.
+ * On the session decrypt this measured 9.6 against 11.3 µs (medians of 10 loops of 20,000
+ * cookies, one process, the two alternating). On the purchase token's short HS256 input it
+ * measured no better, so that stays with createHmac.
+ *
+ *   HMAC(K, m) = H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m))
+ *
+ * The caller writes the message straight into the key's buffer (`into`), after the key block,
+ * then asks for the MAC of what it wrote (`of`). Synchronous and not re-entrant: the message
+ * must be written and hashed in one go, with no await between. hmac.test.ts holds it to
+ * createHmac for both hashes, key lengths around the block size and messages of many lengths.
+ */
+
+type Alg = "sha256" | "sha512";
+const BLOCK: Record<Alg, number> = { sha256: 64, sha512: 128 };
+const SIZE: Record<Alg, number> = { sha256: 32, sha512: 64 };
+
+export class HmacKey {
+  readonly alg: Alg;
+  /** Where the message starts in `into`'s buffer: the key block comes first. */
+  readonly at: number;
+  /** K ⊕ ipad, then the message. Grows (and is replaced) when a longer message comes. */
+  #inner: Buffer;
+  /** K ⊕ opad, then the inner digest. */
+  readonly #outer: Buffer;
+
+  constructor(alg: Alg, key: Uint8Array) {
+    const block = BLOCK[alg];
+    // A key longer than the block is hashed first; a shorter one is padded with zeros.
+    const k = key.length > block ? hash(alg, key, "buffer") : Buffer.from(key);
+    this.alg = alg;
+    this.at = block;
+    this.#inner = Buffer.alloc(block + 512);
+    this.#outer = Buffer.alloc(block + SIZE[alg]);
+    for (let i = 0; i < block; i++) {
+      const b = i < k.length ? k[i]! : 0;
+      this.#inner[i] = b ^ 0x36;
+      this.#outer[i] = b ^ 0x5c;
+    }
+  }
+
+  /**
+   * The buffer to write a message of at most `maxLength` bytes into, from offset `at`. Valid
+   * until the next call on this key.
+   */
+  into(maxLength: number): Buffer {
+    if (this.at + maxLength > this.#inner.length) {
+      const bigger = Buffer.alloc(this.at + maxLength);
+      this.#inner.copy(bigger, 0, 0, this.at);
+      this.#inner = bigger;
+    }
+    return this.#inner;
+  }
+
+  /** The MAC of the message written into `into()`'s buffer from `at` up to `end`. */
+  of(end: number): Buffer {
+    if (end < this.at || end > this.#inner.length) throw new RangeError("HMAC: bad message end");
+    const inner = hash(this.alg, this.#inner.subarray(0, end), "buffer");
+    inner.copy(this.#outer, this.at);
+    return hash(this.alg, this.#outer, "buffer");
+  }
+}
