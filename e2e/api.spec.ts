@@ -10,7 +10,7 @@ import {
   sessionCookie,
   sql,
 } from "./support/data";
-import { e2e } from "./support/env";
+import { e2e, e2eSecrets } from "./support/env";
 
 /** The gate's guarantees over HTTP, against the running production build. */
 
@@ -43,6 +43,19 @@ const buyRetrying = async (request: APIRequestContext, saleId: string, s: Shoppe
 };
 const state = async (request: APIRequestContext, saleId: string) =>
   (await request.get(`/api/sales/${saleId}`)).json();
+/** stampede_session_reads_total, by how the session was read, summed over the instance. */
+const sessionReads = async (request: APIRequestContext) => {
+  const res = await request.get("/api/metrics", {
+    headers: { authorization: `Bearer ${e2eSecrets.METRICS_TOKEN}` },
+  });
+  expect(res.status()).toBe(200);
+  const text = await res.text();
+  const read = (how: string) =>
+    Number(
+      new RegExp(`^stampede_session_reads_total\\{how="${how}"\\} (\\d+)`, "m").exec(text)![1],
+    );
+  return { decrypted: read("decrypted"), remembered: read("remembered") };
+};
 const order = async (request: APIRequestContext, s: Shopper, token: unknown) => {
   const res = await request.post("/api/orders", { headers: { cookie: s.cookie }, data: { token } });
   return { http: res.status(), body: await res.json() };
@@ -58,6 +71,22 @@ for (const lane of ["fast", "next"] as const) {
       const { saleId } = await createSale({ stock: 1 });
       const res = await request.get(`/api/sales/${saleId}`);
       expect(res.headers()["x-stampede-lane"]).toBe(lane === "fast" ? "fast" : undefined);
+    });
+
+    test("a session is decrypted once: the sale panel's /me, then Buy Now, read it from memory", async ({
+      request,
+    }) => {
+      const [shopper] = await shoppers(1);
+      const { saleId } = await createSale({ stock: 5 });
+      const before = await sessionReads(request);
+      const me = await request.get(`/api/sales/${saleId}/me`, {
+        headers: { cookie: shopper!.cookie },
+      });
+      expect((await me.json()).status).toBe("none");
+      expect((await buy(request, saleId, shopper!)).body.status).toBe("secured");
+      const after = await sessionReads(request);
+      expect(after.decrypted - before.decrypted).toBe(1);
+      expect(after.remembered - before.remembered).toBe(1);
     });
 
     test("1,000 shoppers over HTTP for 50 units: exactly 50 secured; all 50 check out; sold == orders == 50", async ({

@@ -259,34 +259,53 @@ export function decryptSession(
  */
 type Seen = { user: SessionUser; expMs: number; name: string; secret: string };
 export const SESSIONS_MAX = 50_000;
-let young = new Map<string, Seen>();
-let old = new Map<string, Seen>();
-/** How reads were answered, and how many sessions are kept (read by the tests). */
-export const sessionReads = {
+/**
+ * On globalThis: Next.js may load this module once per route bundle, and the route handlers
+ * and the metrics (lib/metrics/registry.ts) must share one store.
+ */
+type Store = {
+  young: Map<string, Seen>;
+  old: Map<string, Seen>;
+  decrypted: number;
+  remembered: number;
+};
+const g = globalThis as unknown as { __stampedeSessions?: Store };
+const store: Store = (g.__stampedeSessions ??= {
+  young: new Map(),
+  old: new Map(),
   decrypted: 0,
   remembered: 0,
+});
+/** How reads were answered, and how many sessions are kept (for metrics and tests). */
+export const sessionReads = {
+  get decrypted() {
+    return store.decrypted;
+  },
+  get remembered() {
+    return store.remembered;
+  },
   get kept() {
-    return young.size + old.size;
+    return store.young.size + store.old.size;
   },
 };
 
 function keptSession(value: string): Seen | undefined {
-  const inYoung = young.get(value);
+  const inYoung = store.young.get(value);
   if (inYoung) return inYoung;
-  const inOld = old.get(value);
+  const inOld = store.old.get(value);
   if (inOld) {
-    old.delete(value);
+    store.old.delete(value);
     keep(value, inOld);
   }
   return inOld;
 }
 
 function keep(value: string, entry: Seen): void {
-  if (young.size >= SESSIONS_MAX / 2) {
-    old = young;
-    young = new Map();
+  if (store.young.size >= SESSIONS_MAX / 2) {
+    store.old = store.young;
+    store.young = new Map();
   }
-  young.set(value, entry);
+  store.young.set(value, entry);
 }
 
 export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
@@ -297,14 +316,14 @@ export function userFromCookieHeader(header: string | null | undefined): Session
   const known = keptSession(cookie.value);
   if (known && known.name === cookie.name && known.secret === secret) {
     if (known.expMs >= now) {
-      sessionReads.remembered++;
+      store.remembered++;
       return known.user;
     }
-    young.delete(cookie.value);
+    store.young.delete(cookie.value);
     return null;
   }
   // null: tampered, expired or sealed with another secret
-  sessionReads.decrypted++;
+  store.decrypted++;
   const payload = decryptSession(cookie.value, secret, cookie.name, now);
   if (!payload || typeof payload.sub !== "string") return null;
   if (typeof payload.exp === "number" && payload.exp * 1000 < now) return null;

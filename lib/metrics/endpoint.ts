@@ -42,6 +42,8 @@ export function fastLaneMetrics(ownDatabase: boolean): string[] {
     "stampede_cache_events",
     "stampede_rate_limit_events",
     "stampede_bulkhead",
+    "stampede_session_reads_total",
+    "stampede_sessions_kept",
     ...(ownDatabase
       ? [
           "stampede_checkout_total",

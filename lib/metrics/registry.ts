@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { dbHandle } from "@/db";
+import { sessionReads } from "@/lib/auth/session-cookie";
 import { cacheStats } from "@/lib/cache/stats";
 import { publicStateStats } from "@/lib/gate/public-state";
 import { limiterStats } from "@/lib/ratelimit/limiter";
@@ -96,6 +97,25 @@ function build() {
       for (const b of bulkheadStats())
         for (const field of ["limit", "active", "admitted", "shed"] as const)
           this.set({ budget: b.name, field }, b[field]);
+    },
+  });
+  new Counter({
+    name: "stampede_session_reads_total",
+    help: "Session cookies read by the hot routes: decrypted, or remembered (kept from an earlier read)",
+    labelNames: ["how"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ how: "decrypted" }, sessionReads.decrypted);
+      this.inc({ how: "remembered" }, sessionReads.remembered);
+    },
+  });
+  new Gauge({
+    name: "stampede_sessions_kept",
+    help: "Sessions kept in memory for the hot routes (at most 50,000 per process)",
+    registers: [registry],
+    collect() {
+      this.set(sessionReads.kept);
     },
   });
   new Gauge({
