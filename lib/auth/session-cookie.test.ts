@@ -214,6 +214,54 @@ describe("decryptSession", () => {
     expect(decryptSession(jwe, secret(), SALT)).toMatchObject({ sub: "spelled" });
   });
 
+  it("refuses parts of the wrong length, under a correct tag too, without throwing", async () => {
+    const good = await seal({ sub: "sized" });
+    const [h, , iv, ct, tag] = good.split(".") as [string, string, string, string, string];
+    const join = (i: string, c: string, t: string) => [h, "", i, c, t].join(".");
+    const cases = [
+      join(iv, ct, tag.slice(0, 42)), // tag 42 characters
+      join(iv, ct, tag + "A"), // 44
+      join(iv.slice(0, 21), ct, tag), // IV 21
+      join(iv + "A", ct, tag), // 23
+      join(iv, ct + "AAAA", tag), // ciphertext not whole blocks
+      join(iv, "", tag), // no ciphertext
+    ];
+    // A part of 4k + 1 characters encodes no byte string: a second spelling of 4k characters.
+    if (ct.length % 4 === 0) cases.push(join(iv, ct + "A", tag));
+    // Authentic (tag computed over them) but of the wrong size.
+    const ivBytes = Buffer.from(iv, "base64url");
+    const ctBytes = Buffer.from(ct, "base64url");
+    for (const n of [15, 17]) {
+      const other = Buffer.alloc(n, 7);
+      ivBytes.copy(other);
+      cases.push(sealedAs(h, other, ctBytes));
+    }
+    for (const jwe of cases) {
+      expect(() => decryptSession(jwe, secret(), SALT)).not.toThrow();
+      expect(decryptSession(jwe, secret(), SALT), jwe).toBeNull();
+      expect(userFromCookieHeader(`${SALT}=${jwe}`)).toBeNull();
+    }
+    for (const t of [31, 33]) {
+      const sealed = sealedAs(h, ivBytes, ctBytes).split(".");
+      const cut = Buffer.from(sealed[4]!, "base64url");
+      const resized = Buffer.concat([cut, Buffer.alloc(1)])
+        .subarray(0, t)
+        .toString("base64url");
+      const jwe = [...sealed.slice(0, 4), resized].join(".");
+      expect(() => decryptSession(jwe, secret(), SALT)).not.toThrow();
+      expect(decryptSession(jwe, secret(), SALT)).toBeNull();
+    }
+    expect(decryptSession(good, secret(), SALT)).toMatchObject({ sub: "sized" });
+  });
+
+  it("reads sessions of every size Auth.js writes in one cookie, growing and shrinking", async () => {
+    // The tag is computed in a buffer kept for the key, which grows with the cookie.
+    for (const n of [0, 100, 300, 400, 500, 1000, 2000, 3000, 600, 10]) {
+      const jwe = await seal({ sub: `sized-${n}`, pad: "x".repeat(n) });
+      expect(decryptSession(jwe, secret(), SALT), `pad ${n}`).toMatchObject({ sub: `sized-${n}` });
+    }
+  });
+
   it("any change to any character of a real session cookie gives no session", async () => {
     const jwe = await seal({ sub: "victim", role: "merchant" });
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
@@ -303,6 +351,24 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     expect(userFromCookieHeader(`__Secure-${SALT}=${jwe}`)).toBeNull();
   });
 
+  it("counts what it refused: forged, expired (kept or not) and foreign cookies", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const { refused, decrypted } = sessionReads;
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "counted", exp });
+    userFromCookieHeader(`${SALT}=${jwe}`);
+    userFromCookieHeader(`${SALT}=${jwe.slice(0, -2)}AA`); // forged tag
+    userFromCookieHeader(
+      `${SALT}=${await seal({ sub: "x" }, undefined, "another-secret-0123456789abcdef")}`,
+    );
+    vi.setSystemTime(exp * 1000 + 1);
+    userFromCookieHeader(`${SALT}=${jwe}`); // kept, now expired
+    userFromCookieHeader(`${SALT}=${sealNow({ sub: "late", exp })}`); // never kept, expired
+    userFromCookieHeader("other=1"); // no session cookie: not a read
+    expect(sessionReads.decrypted - decrypted).toBe(1);
+    expect(sessionReads.refused - refused).toBe(4);
+  });
+
   it("keeps at most SESSIONS_MAX: sessions not read again go, sessions in use stay", () => {
     const exp = inAnHour();
     const idle = sealNow({ sub: "idle", exp });
@@ -312,7 +378,11 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     let most = 0;
     for (let i = 0; i < SESSIONS_MAX; i++) {
       userFromCookieHeader(`${SALT}=${sealNow({ sub: `s${i}`, exp })}`);
-      if (i % 1000 === 0) userFromCookieHeader(`${SALT}=${active}`); // a shopper still pressing
+      if (i % 1000 === 0) {
+        const kept = sessionReads.kept;
+        userFromCookieHeader(`${SALT}=${active}`); // a shopper still pressing
+        expect(sessionReads.kept).toBe(kept); // moved between generations, not copied
+      }
       most = Math.max(most, sessionReads.kept);
     }
     expect(most).toBeLessThanOrEqual(SESSIONS_MAX);

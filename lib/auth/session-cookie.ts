@@ -106,9 +106,8 @@ function decryptCbcHs512(
   const ctLength = (ctPart.length * 3) >> 2;
   if (ivPart.length !== 22 || tagPart.length !== 43 || ctLength === 0 || ctLength % 16 !== 0)
     return null;
-  const { mac } = keys;
-  const m = mac.into(h.length + 16 + ctLength + 8);
-  let end = mac.at + m.write(h, mac.at, "latin1"); // the AAD: the header's ASCII characters
+  const m = keys.mac.into(h.length + 16 + ctLength + 8);
+  let end = m.write(h, 0, "latin1"); // the AAD: the header's ASCII characters
   const ivAt = end;
   end += m.write(ivPart, end, "base64url");
   const ctAt = end;
@@ -118,7 +117,7 @@ function decryptCbcHs512(
   m.writeUInt32BE(h.length * 8, end + 4);
   end += 8;
   const tag = Buffer.from(tagPart, "base64url");
-  if (!timingSafeEqual(mac.of(end).subarray(0, 32), tag)) return null;
+  if (tag.length !== 32 || !timingSafeEqual(keys.mac.of(end).subarray(0, 32), tag)) return null;
   let plain: Buffer;
   try {
     plain = keys.blocks.update(m.subarray(ctAt, ctAt + ctLength));
@@ -176,6 +175,8 @@ function oneSpelling(part: string): boolean {
   }
 }
 const CLOCK_TOLERANCE_S = 15;
+/** Longer than any session Auth.js writes (it splits cookies past 4 KB into chunks). */
+const MAX_SESSION_CHARS = 8192;
 
 /**
  * Decrypts Auth.js's session JWT: compact JWE, `alg: dir`, `enc` A256CBC-HS512 (Auth.js's
@@ -193,6 +194,7 @@ export function decryptSession(
   now = Date.now(),
 ): Record<string, unknown> | null {
   // Compact JWE with `alg: dir`: five base64url parts, the encrypted key empty.
+  if (token.length > MAX_SESSION_CHARS) return null;
   const parts = COMPACT_DIR_JWE.exec(token);
   if (!parts) return null;
   const [, h, ivPart, ctPart, tagPart] = parts as unknown as [
@@ -251,8 +253,9 @@ export function decryptSession(
  * be revoked before `exp` anyway, and a session without `exp` is never kept.
  *
  * Bounded by two generations of SESSIONS_MAX / 2: when the young one is full it becomes the old
- * one, and the old one is dropped whole. A session found in the old generation moves to the
- * young one, so shoppers still pressing outlive the turnover. Not a FIFO on one Map: dropping
+ * one, and the old one is dropped whole, so the last SESSIONS_MAX / 2 sessions read are always
+ * kept, and at most SESSIONS_MAX. A session found in the old generation moves to the young
+ * one, so shoppers still pressing outlive the turnover. Not a FIFO on one Map: dropping
  * its first entry means walking past every entry deleted before it (V8 keeps deleted slots
  * until the table is rebuilt), which measured 13–48 µs per new session once the Map was full,
  * against 0.3 µs here.
@@ -266,7 +269,9 @@ export const SESSIONS_MAX = 50_000;
 type Store = {
   young: Map<string, Seen>;
   old: Map<string, Seen>;
+  /** Sessions decrypted; cookies refused (forged, expired, another secret); sessions kept. */
   decrypted: number;
+  refused: number;
   remembered: number;
 };
 const g = globalThis as unknown as { __stampedeSessions?: Store };
@@ -274,12 +279,16 @@ const store: Store = (g.__stampedeSessions ??= {
   young: new Map(),
   old: new Map(),
   decrypted: 0,
+  refused: 0,
   remembered: 0,
 });
-/** How reads were answered, and how many sessions are kept (for metrics and tests). */
+/** How session cookies were read, and how many sessions are kept (for metrics and tests). */
 export const sessionReads = {
   get decrypted() {
     return store.decrypted;
+  },
+  get refused() {
+    return store.refused;
   },
   get remembered() {
     return store.remembered;
@@ -289,15 +298,31 @@ export const sessionReads = {
   },
 };
 
-function keptSession(value: string): Seen | undefined {
-  const inYoung = store.young.get(value);
-  if (inYoung) return inYoung;
-  const inOld = store.old.get(value);
+/**
+ * The kept session for this cookie: its user, null when it has expired (and is forgotten), or
+ * undefined when none was kept under this cookie name and secret. A session found in the old
+ * generation moves to the young one.
+ */
+function keptSession(
+  value: string,
+  name: string,
+  secret: string,
+  now: number,
+): SessionUser | null | undefined {
+  let known = store.young.get(value);
+  const inOld = !known;
+  if (inOld) known = store.old.get(value);
+  if (!known || known.name !== name || known.secret !== secret) return undefined;
+  if (known.expMs < now) {
+    store.young.delete(value);
+    store.old.delete(value);
+    return null;
+  }
   if (inOld) {
     store.old.delete(value);
-    keep(value, inOld);
+    keep(value, known);
   }
-  return inOld;
+  return known.user;
 }
 
 function keep(value: string, entry: Seen): void {
@@ -310,23 +335,26 @@ function keep(value: string, entry: Seen): void {
 
 export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
   const cookie = sessionCookie(parseCookies(header));
-  if (!cookie || cookie.value.length > 8192) return null;
+  if (!cookie || cookie.value.length > MAX_SESSION_CHARS) return null;
   const secret = env().AUTH_SECRET;
   const now = Date.now();
-  const known = keptSession(cookie.value);
-  if (known && known.name === cookie.name && known.secret === secret) {
-    if (known.expMs >= now) {
-      store.remembered++;
-      return known.user;
-    }
-    store.young.delete(cookie.value);
-    return null;
+  const kept = keptSession(cookie.value, cookie.name, secret, now);
+  if (kept !== undefined) {
+    if (kept) store.remembered++;
+    else store.refused++;
+    return kept;
   }
   // null: tampered, expired or sealed with another secret
-  store.decrypted++;
   const payload = decryptSession(cookie.value, secret, cookie.name, now);
-  if (!payload || typeof payload.sub !== "string") return null;
-  if (typeof payload.exp === "number" && payload.exp * 1000 < now) return null;
+  if (
+    !payload ||
+    typeof payload.sub !== "string" ||
+    (typeof payload.exp === "number" && payload.exp * 1000 < now)
+  ) {
+    store.refused++;
+    return null;
+  }
+  store.decrypted++;
   const user: SessionUser = Object.freeze({
     id: payload.sub,
     role: payload.role === "merchant" ? "merchant" : "shopper",

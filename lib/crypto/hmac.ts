@@ -11,10 +11,11 @@ import { hash } from "node:crypto";
  *
  *   HMAC(K, m) = H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m))
  *
- * The caller writes the message straight into the key's buffer (`into`), after the key block,
- * then asks for the MAC of what it wrote (`of`). Synchronous and not re-entrant: the message
- * must be written and hashed in one go, with no await between. hmac.test.ts holds it to
- * createHmac for both hashes, key lengths around the block size and messages of many lengths.
+ * The caller writes the message straight into the key's buffer (`into`, which starts after the
+ * key block, so no write can reach the key), then asks for the MAC of the first `length` bytes
+ * it wrote (`of`). Synchronous and not re-entrant: the message must be written and hashed in
+ * one go, with no await between. hmac.test.ts holds it to createHmac for both hashes, key
+ * lengths around the block size and messages of many lengths, growing and shrinking.
  */
 
 type Alg = "sha256" | "sha512";
@@ -23,8 +24,7 @@ const SIZE: Record<Alg, number> = { sha256: 32, sha512: 64 };
 
 export class HmacKey {
   readonly alg: Alg;
-  /** Where the message starts in `into`'s buffer: the key block comes first. */
-  readonly at: number;
+  readonly #block: number;
   /** K ⊕ ipad, then the message. Grows (and is replaced) when a longer message comes. */
   #inner: Buffer;
   /** K ⊕ opad, then the inner digest. */
@@ -35,7 +35,7 @@ export class HmacKey {
     // A key longer than the block is hashed first; a shorter one is padded with zeros.
     const k = key.length > block ? hash(alg, key, "buffer") : Buffer.from(key);
     this.alg = alg;
-    this.at = block;
+    this.#block = block;
     this.#inner = Buffer.alloc(block + 512);
     this.#outer = Buffer.alloc(block + SIZE[alg]);
     for (let i = 0; i < block; i++) {
@@ -46,23 +46,25 @@ export class HmacKey {
   }
 
   /**
-   * The buffer to write a message of at most `maxLength` bytes into, from offset `at`. Valid
-   * until the next call on this key.
+   * Room for a message of `maxLength` bytes, to write from offset 0. Valid until the next call
+   * on this key.
    */
   into(maxLength: number): Buffer {
-    if (this.at + maxLength > this.#inner.length) {
-      const bigger = Buffer.alloc(this.at + maxLength);
-      this.#inner.copy(bigger, 0, 0, this.at);
+    const block = this.#block;
+    if (block + maxLength > this.#inner.length) {
+      const bigger = Buffer.alloc(block + maxLength);
+      this.#inner.copy(bigger, 0, 0, block);
       this.#inner = bigger;
     }
-    return this.#inner;
+    return this.#inner.subarray(block, block + maxLength);
   }
 
-  /** The MAC of the message written into `into()`'s buffer from `at` up to `end`. */
-  of(end: number): Buffer {
-    if (end < this.at || end > this.#inner.length) throw new RangeError("HMAC: bad message end");
+  /** The MAC of the first `length` bytes written into `into()`'s buffer. */
+  of(length: number): Buffer {
+    const end = this.#block + length;
+    if (length < 0 || end > this.#inner.length) throw new RangeError("HMAC: bad message length");
     const inner = hash(this.alg, this.#inner.subarray(0, end), "buffer");
-    inner.copy(this.#outer, this.at);
+    inner.copy(this.#outer, this.#block);
     return hash(this.alg, this.#outer, "buffer");
   }
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { dbHandle } from "@/db";
-import { sessionReads } from "@/lib/auth/session-cookie";
+import { sessionReads, SESSIONS_MAX } from "@/lib/auth/session-cookie";
 import { cacheStats } from "@/lib/cache/stats";
 import { publicStateStats } from "@/lib/gate/public-state";
 import { limiterStats } from "@/lib/ratelimit/limiter";
@@ -101,18 +101,18 @@ function build() {
   });
   new Counter({
     name: "stampede_session_reads_total",
-    help: "Session cookies read by the hot routes: decrypted, or remembered (kept from an earlier read)",
+    help: "Session cookies read by the sale routes: decrypted, remembered (kept from an earlier read) or refused (forged, expired, another secret)",
     labelNames: ["how"],
     registers: [registry],
     collect() {
       this.reset();
-      this.inc({ how: "decrypted" }, sessionReads.decrypted);
-      this.inc({ how: "remembered" }, sessionReads.remembered);
+      for (const how of ["decrypted", "remembered", "refused"] as const)
+        this.inc({ how }, sessionReads[how]);
     },
   });
   new Gauge({
     name: "stampede_sessions_kept",
-    help: "Sessions kept in memory for the hot routes (at most 50,000 per process)",
+    help: `Sessions kept in memory for the sale routes (at most ${SESSIONS_MAX} per process)`,
     registers: [registry],
     collect() {
       this.set(sessionReads.kept);
