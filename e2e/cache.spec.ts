@@ -1,17 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { sessionCookie, sql } from "./support/data";
-import { e2eSecrets } from "./support/env";
+import { metric } from "./support/metrics";
 
 /** The read path: a cached product page costs PostgreSQL nothing; an edit revalidates its tag. */
 
-async function dbQueries(request: import("@playwright/test").APIRequestContext): Promise<number> {
-  const res = await request.get("/api/metrics", {
-    headers: { authorization: `Bearer ${e2eSecrets.METRICS_TOKEN}` },
-  });
-  expect(res.status()).toBe(200);
-  const m = /^stampede_db_queries_total (\d+)/m.exec(await res.text());
-  return Number(m![1]);
-}
+const dbQueries = (request: import("@playwright/test").APIRequestContext) =>
+  metric(request, "stampede_db_queries_total");
 
 test("a repeated product page is served from the cache without querying PostgreSQL", async ({
   request,

@@ -7,7 +7,7 @@ import {
   orderCount,
   sessionCookie,
 } from "./support/data";
-import { e2eSecrets } from "./support/env";
+import { metric } from "./support/metrics";
 import { pg } from "./support/pg-outage";
 
 /**
@@ -22,14 +22,6 @@ test.describe.configure({ timeout: 120_000 });
 // Whatever happens, the specs after this one get their database back.
 test.afterEach(() => pg("up"));
 
-async function metric(request: APIRequestContext, name: string): Promise<number> {
-  const res = await request.get("/api/metrics", {
-    headers: { authorization: `Bearer ${e2eSecrets.METRICS_TOKEN}` },
-  });
-  expect(res.status()).toBe(200);
-  const m = new RegExp(`^${name} (\\S+)$`, "m").exec(await res.text());
-  return Number(m?.[1]);
-}
 const breakerOpen = (request: APIRequestContext) => metric(request, "stampede_db_breaker_open");
 
 async function buy(request: APIRequestContext, saleId: string, cookie: string) {
