@@ -304,6 +304,33 @@ test.describe.serial("a merchant's day", () => {
     expect(await catalogFingerprint()).toEqual(before);
   });
 
+  test("dates typed before the sale form hydrates are the dates it sends", async ({ page }) => {
+    const before = await catalogFingerprint();
+    // Hold the page's scripts until both dates are typed, as on a slow phone.
+    let release = () => {};
+    const held = new Promise<void>((ok) => (release = ok));
+    await page.route("**/_next/static/chunks/**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    // Deferred scripts hold DOMContentLoaded back too: go on as soon as the form is on screen.
+    await page.goto(`/admin/sales/new?product=${productId}`, { waitUntil: "commit" });
+    const start = new Date(Date.now() + 3_600_000);
+    await page.getByLabel("Starts").fill(start.toISOString().slice(0, 19));
+    await page
+      .getByLabel("Ends")
+      .fill(new Date(start.getTime() - 60_000).toISOString().slice(0, 19));
+    await page.getByLabel("Stock").fill("25");
+    release();
+    // Hydrated: the time-zone hint is filled in after mount.
+    await expect(page.getByText(/Times are in your time zone \(/)).toBeVisible();
+    await page.getByRole("button", { name: "Schedule sale" }).click();
+    // Both dates arrived: the refusal is about their order, not a missing start.
+    await expect(page.locator("#endsAt-error")).toHaveText("The end must be after the start");
+    await expect(page.locator("#startsAt-error")).toHaveCount(0);
+    expect(await catalogFingerprint()).toEqual(before);
+  });
+
   test("schedules a sale starting in 5 seconds; the storefront shows it; a shopper buys; the order reaches the monitor and the CSV", async ({
     page,
     browser,

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { HOLD_MAX_SECONDS, LIMIT_MAX, STOCK_MAX } from "@/lib/admin/sale";
@@ -48,12 +48,21 @@ function DateTimeField({
 }) {
   const mounted = useMounted();
   const [value, setValue] = useState(iso);
+  const typed = useRef<HTMLInputElement>(null);
+  // A date typed before the page hydrated had no onChange to copy it into the hidden field: the
+  // field kept showing it while the form sent none (and React's reset after the save then
+  // emptied it). Take it from the field once hydrated.
+  useEffect(() => {
+    const early = typed.current?.value;
+    if (early) setValue(fromLocalInput(early));
+  }, []);
   return (
     <Field name={name} label={label} error={error}>
       {(a) => (
         <>
           <input
             {...a}
+            ref={typed}
             type="datetime-local"
             step={1}
             required
