@@ -163,6 +163,13 @@ test.describe("only merchants get the dashboard", () => {
   });
 });
 
+/** Starts in an hour, ends a minute earlier: dates the sale form must refuse for their order. */
+async function fillEndBeforeStart(page: Page) {
+  const start = new Date(Date.now() + 3_600_000);
+  await page.getByLabel("Starts").fill(start.toISOString().slice(0, 19));
+  await page.getByLabel("Ends").fill(new Date(start.getTime() - 60_000).toISOString().slice(0, 19));
+}
+
 test.describe.serial("a merchant's day", () => {
   const slug = `e2e-lantern-${randomUUID().slice(0, 6)}`;
   const name = `Ember Trail Lantern ${slug.slice(-6)}`;
@@ -278,11 +285,7 @@ test.describe.serial("a merchant's day", () => {
   test("invalid sale input shows field errors and writes nothing", async ({ page }) => {
     const before = await catalogFingerprint();
     await page.goto(`/admin/sales/new?product=${productId}`);
-    const start = new Date(Date.now() + 3_600_000);
-    await page.getByLabel("Starts").fill(start.toISOString().slice(0, 19));
-    await page
-      .getByLabel("Ends")
-      .fill(new Date(start.getTime() - 60_000).toISOString().slice(0, 19));
+    await fillEndBeforeStart(page);
     await page.getByLabel("Stock").fill("0");
     await page.getByLabel("Per-shopper limit").fill("11");
     await page.getByLabel("Hold time (seconds)").fill("1");
@@ -315,11 +318,7 @@ test.describe.serial("a merchant's day", () => {
     });
     // Deferred scripts hold DOMContentLoaded back too: go on as soon as the form is on screen.
     await page.goto(`/admin/sales/new?product=${productId}`, { waitUntil: "commit" });
-    const start = new Date(Date.now() + 3_600_000);
-    await page.getByLabel("Starts").fill(start.toISOString().slice(0, 19));
-    await page
-      .getByLabel("Ends")
-      .fill(new Date(start.getTime() - 60_000).toISOString().slice(0, 19));
+    await fillEndBeforeStart(page);
     await page.getByLabel("Stock").fill("25");
     release();
     // Hydrated: the time-zone hint is filled in after mount.
