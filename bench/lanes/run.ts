@@ -132,17 +132,20 @@ function load(
   meUrl?: string,
 ): (requests: Array<Record<string, string>>) => Promise<Result> {
   return async (requests) => {
-    if (RETURNING && meUrl)
-      await visit(meUrl, (i) => ({ ...requests[i]!, ...extra }), requests.length);
-    return measure(
-      lane,
-      round,
-      url,
-      (i) => ({ ...requests[i]!, ...extra }),
-      serverPid,
-      requests.length,
-    );
+    const headersFor = (i: number) => ({ ...requests[i]!, ...extra });
+    if (RETURNING && meUrl) await visit(meUrl, headersFor, requests.length);
+    return measure(lane, round, url, headersFor, serverPid, requests.length);
   };
+}
+
+/** Requests 0 … count-1, CONNECTIONS at a time (one per keep-alive connection of the pool). */
+async function drive(count: number, one: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
 }
 
 /** One unmeasured GET per shopper (see --returning). */
@@ -153,17 +156,11 @@ async function visit(
 ) {
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next < count) {
-        const i = next++;
-        const res = await pool.request({ path: u.pathname, method: "GET", headers: headersFor(i) });
-        await res.body.dump();
-        if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
-      }
-    }),
-  );
+  await drive(count, async (i) => {
+    const res = await pool.request({ path: u.pathname, method: "GET", headers: headersFor(i) });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
+  });
   await pool.close();
 }
 
@@ -182,25 +179,15 @@ async function measure(
   const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t = performance.now();
-        const res = await pool.request({
-          path: u.pathname,
-          method: "POST",
-          headers: headersFor(i),
-        });
-        const body = (await res.body.json().catch(() => ({}))) as { status?: string; s?: string };
-        latencies.push(performance.now() - t);
-        const key = `${res.statusCode}:${body.status ?? body.s ?? "?"}`;
-        statuses[key] = (statuses[key] ?? 0) + 1;
-      }
-    }),
-  );
+  await drive(count, async (i) => {
+    const t = performance.now();
+    const res = await pool.request({ path: u.pathname, method: "POST", headers: headersFor(i) });
+    const body = (await res.body.json().catch(() => ({}))) as { status?: string; s?: string };
+    latencies.push(performance.now() - t);
+    const key = `${res.statusCode}:${body.status ?? body.s ?? "?"}`;
+    statuses[key] = (statuses[key] ?? 0) + 1;
+  });
   const seconds = (performance.now() - started) / 1000;
   const serverCpuUs = (cpuMicros(serverPid) - cpuBefore) / count;
   const client = process.cpuUsage(clientBefore);
