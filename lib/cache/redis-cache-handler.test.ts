@@ -109,6 +109,62 @@ describe("the Redis cache handler", () => {
     expect(Date.now() - got!.lastModified).toBeGreaterThan(60_000);
   });
 
+  it("dates a render from when it began: one stored after a revalidation it predates is not served as fresh", async () => {
+    const tick = () => new Promise((r) => setTimeout(r, 5));
+    // A miss sends this instance off to render the page from the catalog as it was…
+    const k = key("race-miss");
+    expect(await a.get(k, pageCtx)).toBeNull();
+    await tick();
+    // …a merchant archives a product on another instance meanwhile…
+    await b.revalidateTag("catalog:race-miss");
+    await tick();
+    // …and the render, begun before the change, is stored after it: the next read renders again.
+    await a.set(k, appPage("with the archived product", "catalog:race-miss"), {
+      cacheControl: { revalidate: 60, expire: 31536000 },
+    });
+    expect(await b.get(k, pageCtx)).toBeNull();
+    // The render that follows began after the change: it is fresh.
+    expect(await a.get(k, pageCtx)).toBeNull();
+    await a.set(k, appPage("without it", "catalog:race-miss"), {
+      cacheControl: { revalidate: 60, expire: 31536000 },
+    });
+    expect(val(await b.get(k, pageCtx)).html).toBe("without it");
+
+    // The same for a background refresh of a stale data entry.
+    const d = key("race-stale");
+    await a.set(d, fetchEntry('{"v":"old"}'), { fetchCache: true, tags: ["sales:race"] });
+    await tick();
+    await b.revalidateTag("sales:race", { expire: 3600 });
+    expect(bodyOf(await a.get(d, fetchCtx(["sales:race"])))).toBe('{"v":"old"}'); // refresh starts
+    await tick();
+    await b.revalidateTag("sales:race");
+    await tick();
+    await a.set(d, fetchEntry('{"v":"read before"}'), { fetchCache: true, tags: ["sales:race"] });
+    expect(await b.get(d, fetchCtx(["sales:race"]))).toBeNull();
+
+    // And for one refreshed because it outlived its revalidate time (here 1 s).
+    const r = key("race-time");
+    const everySecond = { ...fetchCtx(["product:race"]), revalidate: 1 };
+    await a.set(r, fetchEntry('{"v":"old"}'), { fetchCache: true, tags: ["product:race"] });
+    await new Promise((done) => setTimeout(done, 1_050));
+    expect(bodyOf(await a.get(r, everySecond))).toBe('{"v":"old"}'); // refresh starts
+    await tick();
+    await b.revalidateTag("product:race");
+    await tick();
+    await a.set(r, fetchEntry('{"v":"read before"}'), { fetchCache: true, tags: ["product:race"] });
+    expect(await b.get(r, everySecond)).toBeNull();
+  });
+
+  it("dates a set with no render noted, or after a fresh read, at the set", async () => {
+    const k = key("no-note");
+    await a.set(k, fetchEntry('{"v":1}'), { fetchCache: true, tags: ["t:no-note"] });
+    expect(bodyOf(await a.get(k, fetchCtx(["t:no-note"])))).toBe('{"v":1}'); // fresh: no render
+    await new Promise((r) => setTimeout(r, 5));
+    await b.revalidateTag("t:no-note");
+    await a.set(k, fetchEntry('{"v":2}'), { fetchCache: true, tags: ["t:no-note"] });
+    expect(bodyOf(await b.get(k, fetchCtx(["t:no-note"])))).toBe('{"v":2}');
+  });
+
   it("round-trips what JSON alone would lose", () => {
     const entry = {
       lastModified: 1,

@@ -14,6 +14,13 @@ import { withTimeout } from "@/lib/resilience/timeout";
  * the profile's `expire`; `revalidateTag(tag)` expires it now (the next request renders afresh).
  * Redis trouble never fails a page: a read that does not answer in time is a miss, and after a
  * failure Redis is skipped for a second, so an outage costs one timeout a second, not one a request.
+ *
+ * An entry is as old as the data it was rendered from, not as the moment it was stored. A render
+ * that began before a merchant's change and is stored after `revalidateTag` would otherwise look
+ * newer than the revalidation and be served as fresh, old data and all, until its revalidate time
+ * ran out (the cache-aside race: a slow fill lands after the invalidation). So each get that sends
+ * Next.js off to render — a miss, an expired or stale entry — notes when, and the set that follows
+ * is dated then (see renderStarts).
  */
 
 const READ_TIMEOUT_MS = 500;
@@ -90,6 +97,35 @@ function revalidateSeconds(entry: StoredEntry, ctx: GetContext): number {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v) || 0);
 
+/**
+ * When this process started rendering each key, noted by get() when its answer makes Next.js
+ * render (a miss, or an entry stale by tag or by time) and taken by the set() that stores the
+ * render. Next.js renders a key once at a time, so a key's first note stands until its set; a
+ * note older than RENDER_WINDOW_MS belongs to a render that never stored anything (an error, a
+ * dynamic page) and is replaced. Bounded: cleared when it grows past RENDER_STARTS_MAX keys
+ * (searches are cached per query), which costs at most an entry dated at its set, as before.
+ * On globalThis: the shim (next-cache-handler.mjs) may load this module more than once in a
+ * process, and a render's get and set must find the same notes.
+ */
+const g = globalThis as unknown as { __stampedeRenderStarts?: Map<string, number> };
+const renderStarts = (g.__stampedeRenderStarts ??= new Map<string, number>());
+const RENDER_WINDOW_MS = 60_000;
+const RENDER_STARTS_MAX = 10_000;
+
+function noteRenderStart(cacheKey: string, now: number): void {
+  const started = renderStarts.get(cacheKey);
+  if (started !== undefined && now - started < RENDER_WINDOW_MS) return;
+  if (renderStarts.size >= RENDER_STARTS_MAX) renderStarts.clear();
+  renderStarts.set(cacheKey, now);
+}
+
+/** When the render being stored began: its note, or now when there is none (or it is too old). */
+function takeRenderStart(cacheKey: string, now: number): number {
+  const started = renderStarts.get(cacheKey);
+  renderStarts.delete(cacheKey);
+  return started !== undefined && now - started < RENDER_WINDOW_MS ? started : now;
+}
+
 let skipUntil = 0;
 let redisFactory: () => Redis = defaultRedis;
 
@@ -114,11 +150,23 @@ export default class RedisCacheHandler {
   constructor(_ctx?: unknown) {}
 
   async get(cacheKey: string, ctx: GetContext = {}) {
+    const asked = Date.now();
+    const found = await this.read(cacheKey, ctx);
+    const seconds = found && revalidateSeconds(found.entry, ctx);
+    // Next.js renders on a miss and when the entry has outlived its revalidate time.
+    if (!found || (seconds && found.lastModified + seconds * 1000 <= Date.now()))
+      noteRenderStart(cacheKey, asked);
+    return found && found.answer;
+  }
+
+  /** The entry for Next.js, or null for a miss; with the lastModified Next.js will judge it by. */
+  private async read(cacheKey: string, ctx: GetContext) {
     const raw = await call(READ_TIMEOUT_MS, (r) => r.get<unknown>(keys.nextCache(cacheKey)));
     if (typeof raw !== "string") return null;
     const entry = parseEntry(raw);
     if (!entry) return null;
     const tags = [...new Set([...entry.tags, ...(ctx.tags ?? []), ...(ctx.softTags ?? [])])];
+    let lastModified = entry.lastModified;
     if (tags.length > 0) {
       const fields = tags.flatMap((t) => [`s:${t}`, `e:${t}`]);
       const marks = await call(READ_TIMEOUT_MS, (r) =>
@@ -137,21 +185,20 @@ export default class RedisCacheHandler {
         // so the old entry is served once while a fresh one renders. No timer: render now.
         const seconds = revalidateSeconds(entry, ctx);
         if (!seconds) return null;
-        const lastModified = now - seconds * 1000 - 1_000;
-        return { lastModified, value: entry.value, cacheControl: entry.cacheControl };
+        lastModified = now - seconds * 1000 - 1_000;
       }
     }
     return {
-      lastModified: entry.lastModified,
-      value: entry.value,
-      cacheControl: entry.cacheControl,
+      entry,
+      lastModified,
+      answer: { lastModified, value: entry.value, cacheControl: entry.cacheControl },
     };
   }
 
   async set(cacheKey: string, data: CacheValue, ctx: SetContext = {}) {
     const cacheControl = ctx.fetchCache ? undefined : ctx.cacheControl;
     const entry: StoredEntry = {
-      lastModified: Date.now(),
+      lastModified: takeRenderStart(cacheKey, Date.now()),
       value: data,
       cacheControl,
       tags: tagsOf(data, ctx.tags),
