@@ -109,8 +109,11 @@ describe("the Redis cache handler", () => {
     expect(Date.now() - got!.lastModified).toBeGreaterThan(60_000);
   });
 
-  it("dates a render from when it began: one stored after a revalidation it predates is not served as fresh", async () => {
-    const tick = () => new Promise((r) => setTimeout(r, 5));
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const page = (html: string, tags: string) =>
+    [appPage(html, tags), { cacheControl: { revalidate: 60, expire: 31536000 } }] as const;
+
+  it("dates a render from when it began: one that read before a revalidation and is stored after it is rendered again", async () => {
     // A miss sends this instance off to render the page from the catalog as it was…
     const k = key("race-miss");
     expect(await a.get(k, pageCtx)).toBeNull();
@@ -119,18 +122,15 @@ describe("the Redis cache handler", () => {
     await b.revalidateTag("catalog:race-miss");
     await tick();
     // …and the render, begun before the change, is stored after it: the next read renders again.
-    await a.set(k, appPage("with the archived product", "catalog:race-miss"), {
-      cacheControl: { revalidate: 60, expire: 31536000 },
-    });
+    await a.set(k, ...page("with the archived product", "catalog:race-miss"));
     expect(await b.get(k, pageCtx)).toBeNull();
     // The render that follows began after the change: it is fresh.
     expect(await a.get(k, pageCtx)).toBeNull();
-    await a.set(k, appPage("without it", "catalog:race-miss"), {
-      cacheControl: { revalidate: 60, expire: 31536000 },
-    });
+    await a.set(k, ...page("without it", "catalog:race-miss"));
     expect(val(await b.get(k, pageCtx)).html).toBe("without it");
+  });
 
-    // The same for a background refresh of a stale data entry.
+  it("dates the background refresh of an entry stale by tag from when it began", async () => {
     const d = key("race-stale");
     await a.set(d, fetchEntry('{"v":"old"}'), { fetchCache: true, tags: ["sales:race"] });
     await tick();
@@ -141,8 +141,9 @@ describe("the Redis cache handler", () => {
     await tick();
     await a.set(d, fetchEntry('{"v":"read before"}'), { fetchCache: true, tags: ["sales:race"] });
     expect(await b.get(d, fetchCtx(["sales:race"]))).toBeNull();
+  });
 
-    // And for one refreshed because it outlived its revalidate time (here 1 s).
+  it("dates the refresh of an entry that outlived its revalidate time from when it began", async () => {
     const r = key("race-time");
     const everySecond = { ...fetchCtx(["product:race"]), revalidate: 1 };
     await a.set(r, fetchEntry('{"v":"old"}'), { fetchCache: true, tags: ["product:race"] });
@@ -155,7 +156,31 @@ describe("the Redis cache handler", () => {
     expect(await b.get(r, everySecond)).toBeNull();
   });
 
-  it("dates a set with no render noted, or after a fresh read, at the set", async () => {
+  it("dates overlapping renders of one key no later than the earliest: the slow one that read before the change is not fresh", async () => {
+    // Two requests miss the same unstable_cache entry; Next.js runs the function for each.
+    const k = key("race-overlap");
+    const ctx = fetchCtx(["catalog:overlap"]);
+    const store = (body: string) =>
+      a.set(k, fetchEntry(body), { fetchCache: true, tags: ["catalog:overlap"] });
+    expect(await a.get(k, ctx)).toBeNull(); // the slow one starts, reading the old catalog
+    await tick();
+    await b.revalidateTag("catalog:overlap");
+    await tick();
+    expect(await a.get(k, ctx)).toBeNull(); // the quick one starts after the change…
+    await store('{"v":"new"}'); // …and is stored first, dated at the slow one's start:
+    expect(await b.get(k, ctx)).toBeNull(); // one render more than needed (R1), never stale data
+    await store('{"v":"old"}'); // the slow one lands last…
+    expect(await b.get(k, ctx)).toBeNull(); // …and is not served as fresh (R2 starts)
+    await store('{"v":"R1"}');
+    await store('{"v":"R2"}');
+    // Every render begun before the change is stored: the next one is dated from its own start.
+    expect(await b.get(k, ctx)).toBeNull();
+    await tick();
+    await store('{"v":"newest"}');
+    expect(bodyOf(await a.get(k, ctx))).toBe('{"v":"newest"}');
+  });
+
+  it("dates a set at the set when no render was noted, and a fresh read notes none", async () => {
     const k = key("no-note");
     await a.set(k, fetchEntry('{"v":1}'), { fetchCache: true, tags: ["t:no-note"] });
     expect(bodyOf(await a.get(k, fetchCtx(["t:no-note"])))).toBe('{"v":1}'); // fresh: no render

@@ -19,8 +19,9 @@ import { withTimeout } from "@/lib/resilience/timeout";
  * that began before a merchant's change and is stored after `revalidateTag` would otherwise look
  * newer than the revalidation and be served as fresh, old data and all, until its revalidate time
  * ran out (the cache-aside race: a slow fill lands after the invalidation). So each get that sends
- * Next.js off to render — a miss, an expired or stale entry — notes when, and the set that follows
- * is dated then (see renderStarts).
+ * Next.js off to render — a miss, an expired or stale entry — notes when, and the set that stores
+ * a render is dated no later than that (see renders). Instances compare their own clocks with the
+ * tag marks, so their clocks must agree (NTP), as Next.js's own tag expiry already assumes.
  */
 
 const READ_TIMEOUT_MS = 500;
@@ -98,32 +99,46 @@ function revalidateSeconds(entry: StoredEntry, ctx: GetContext): number {
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v) || 0);
 
 /**
- * When this process started rendering each key, noted by get() when its answer makes Next.js
- * render (a miss, or an entry stale by tag or by time) and taken by the set() that stores the
- * render. Next.js renders a key once at a time, so a key's first note stands until its set; a
- * note older than RENDER_WINDOW_MS belongs to a render that never stored anything (an error, a
- * dynamic page) and is replaced. Bounded: cleared when it grows past RENDER_STARTS_MAX keys
- * (searches are cached per query), which costs at most an entry dated at its set, as before.
+ * Renders of each key under way in this process: when the earliest began and how many there are.
+ * get() adds one when its answer makes Next.js render (a miss, or an entry stale by tag or by
+ * time); the set() that stores a render takes one and is dated at the earliest start. Renders of
+ * one key can overlap: Next.js renders a page once at a time per process, but every request that
+ * misses an `unstable_cache` entry runs its function and stores what it read. Dating every set at
+ * the earliest start still under way is never later than the start of the render being stored
+ * (the earliest stays until the last of them is stored), so none that read the catalog before a
+ * change is dated after it; a render that began later is dated too early, which costs one more
+ * render, never stale data.
+ *
+ * A get that sends Next.js to render may be followed by no set (a prefetch, a render that
+ * failed): so starts older than RENDER_WINDOW_MS are forgotten, and a render longer than that is
+ * dated at its set, as before. Bounded: past RENDER_STARTS_MAX keys (searches are cached per
+ * query) the forgotten ones are swept, and if that is not enough, all of them.
  * On globalThis: the shim (next-cache-handler.mjs) may load this module more than once in a
- * process, and a render's get and set must find the same notes.
+ * process, and a render's get and set must find the same starts.
  */
-const g = globalThis as unknown as { __stampedeRenderStarts?: Map<string, number> };
-const renderStarts = (g.__stampedeRenderStarts ??= new Map<string, number>());
-const RENDER_WINDOW_MS = 60_000;
+type Renders = { earliest: number; count: number };
+const g = globalThis as unknown as { __stampedeRenders?: Map<string, Renders> };
+const renders = (g.__stampedeRenders ??= new Map<string, Renders>());
+const RENDER_WINDOW_MS = 20_000;
 const RENDER_STARTS_MAX = 10_000;
 
-function noteRenderStart(cacheKey: string, now: number): void {
-  const started = renderStarts.get(cacheKey);
-  if (started !== undefined && now - started < RENDER_WINDOW_MS) return;
-  if (renderStarts.size >= RENDER_STARTS_MAX) renderStarts.clear();
-  renderStarts.set(cacheKey, now);
+function renderStarted(cacheKey: string, now: number): void {
+  const under = renders.get(cacheKey);
+  if (under && now - under.earliest < RENDER_WINDOW_MS) return void under.count++;
+  if (renders.size >= RENDER_STARTS_MAX) {
+    for (const [k, r] of renders) if (now - r.earliest >= RENDER_WINDOW_MS) renders.delete(k);
+    if (renders.size >= RENDER_STARTS_MAX) renders.clear();
+  }
+  renders.set(cacheKey, { earliest: now, count: 1 });
 }
 
-/** When the render being stored began: its note, or now when there is none (or it is too old). */
-function takeRenderStart(cacheKey: string, now: number): number {
-  const started = renderStarts.get(cacheKey);
-  renderStarts.delete(cacheKey);
-  return started !== undefined && now - started < RENDER_WINDOW_MS ? started : now;
+/** When the render being stored began, at the latest: the earliest start under way, or now. */
+function renderStoredAt(cacheKey: string, now: number): number {
+  const under = renders.get(cacheKey);
+  if (!under) return now;
+  if (--under.count <= 0) renders.delete(cacheKey);
+  // min: a clock stepped back between get and set must not date the entry in the future.
+  return now - under.earliest < RENDER_WINDOW_MS ? Math.min(under.earliest, now) : now;
 }
 
 let skipUntil = 0;
@@ -155,7 +170,7 @@ export default class RedisCacheHandler {
     const seconds = found && revalidateSeconds(found.entry, ctx);
     // Next.js renders on a miss and when the entry has outlived its revalidate time.
     if (!found || (seconds && found.lastModified + seconds * 1000 <= Date.now()))
-      noteRenderStart(cacheKey, asked);
+      renderStarted(cacheKey, asked);
     return found && found.answer;
   }
 
@@ -198,7 +213,7 @@ export default class RedisCacheHandler {
   async set(cacheKey: string, data: CacheValue, ctx: SetContext = {}) {
     const cacheControl = ctx.fetchCache ? undefined : ctx.cacheControl;
     const entry: StoredEntry = {
-      lastModified: takeRenderStart(cacheKey, Date.now()),
+      lastModified: renderStoredAt(cacheKey, Date.now()),
       value: data,
       cacheControl,
       tags: tagsOf(data, ctx.tags),
