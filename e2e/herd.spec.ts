@@ -6,6 +6,7 @@ import { countersDelta, readShopCounters } from "../bench/herd/server-counters";
 import { createShoppers, mintCookies } from "../bench/herd/setup";
 import { baseURL, e2eSecrets } from "./support/env";
 import { createSale, sql } from "./support/data";
+import { metric } from "./support/metrics";
 
 /**
  * A small herd against the production build, through the herd's own library (bench/herd): the
@@ -83,4 +84,41 @@ test(`herd: ${SHOPPERS} shoppers, ${STOCK} units — every shopper answered, ${S
   expect(o.secured + o.in_line + o.sold_out + o.not_started).toBe(SHOPPERS);
   // The server counted the same: one secured answer per unit.
   expect(report.summary.server?.buyNow.secured).toBe(STOCK);
+});
+
+test("herd --panel: every shopper's sale panel reads /me before the start, and the press finds the session kept", async ({
+  request,
+}) => {
+  const n = 60;
+  const shoppers = await createShoppers(sql(), n);
+  const cookies = await mintCookies(shoppers, e2eSecrets.AUTH_SECRET);
+  const { saleId, startsAt } = await createSale({ startsInMs: 4_000, stock: 6, holdSeconds: 120 });
+  const reads = async () => ({
+    decrypted: await metric(request, 'stampede_session_reads_total{how="decrypted"}'),
+    remembered: await metric(request, 'stampede_session_reads_total{how="remembered"}'),
+  });
+  const before = await reads();
+  const run = await runHerd(
+    { kind: "stampede", baseUrl: baseURL, saleId },
+    {
+      cookies,
+      startsAt: startsAt.getTime(),
+      spreadMs: 1_000,
+      concurrency: 16,
+      pollers: 0,
+      pollIntervalMs: 1_000,
+      requestTimeoutMs: 20_000,
+      maxRunMs: 60_000,
+      lineWatchMs: 0,
+      panel: true,
+    },
+  );
+  expect(run.aborted).toBe(false);
+  expect(run.panel).toEqual({ requests: n, ok: n, lastAtMs: expect.any(Number) });
+  expect(run.panel!.lastAtMs).toBeLessThan(0); // all of them before the start
+  expect(run.counts.panel.statuses).toEqual({ "200": n });
+  // Each session was decrypted once, by its panel read; every press and checkout found it kept.
+  const after = await reads();
+  expect(after.decrypted - before.decrypted).toBe(n);
+  expect(after.remembered - before.remembered).toBeGreaterThanOrEqual(n);
 });

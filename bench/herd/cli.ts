@@ -7,7 +7,7 @@ import type { Progress } from "./run-herd";
 
 /**
  * npm run herd -- --shoppers N --stock S [--spread-ms 10000] [--target http://127.0.0.1:3000]
- *   [--concurrency 512] [--start-in-ms 5000] [--hold-seconds 120] [--mode stampede|baseline]
+ *   [--concurrency 512] [--start-in-ms 5000] [--hold-seconds 120] [--mode stampede|baseline] [--panel]
  *   [--out bench/reports] [--pollers 500] [--database-url postgres://…] [--secrets .data/secrets.json]
  */
 
@@ -21,6 +21,9 @@ const USAGE = `usage: npm run herd -- --shoppers N --stock S [options]
   --start-in-ms MS           the sale opens this long after set-up (default 5000)
   --hold-seconds S           purchase-token hold (default 120)
   --pollers N                shoppers (a sample) polling the state every ~1 s (default 500)
+  --panel                    every shopper opens the sale page before the start, and its sale
+                             panel reads /me once (as a signed-in browser does); give it a
+                             --start-in-ms long enough for the shop to answer them all
   --request-timeout-ms MS    per request (default 10000)
   --max-seconds S            hard stop for the run (default 180)
   --database-url URL         the shop's PostgreSQL (default $HERD_DATABASE_URL or $DATABASE_URL)
@@ -45,6 +48,7 @@ function options(argv: string[]): HerdOptions & { out: string } {
       "start-in-ms": { type: "string", default: "5000" },
       "hold-seconds": { type: "string", default: "120" },
       pollers: { type: "string", default: "500" },
+      panel: { type: "boolean", default: false },
       "poll-interval-ms": { type: "string", default: "1000" },
       "request-timeout-ms": { type: "string", default: "10000" },
       "max-seconds": { type: "string", default: "180" },
@@ -86,6 +90,7 @@ function options(argv: string[]): HerdOptions & { out: string } {
     startInMs: int("start-in-ms", values["start-in-ms"], 1000),
     holdSeconds: int("hold-seconds", values["hold-seconds"], 1),
     pollers: int("pollers", values.pollers),
+    panel: values.panel,
     pollIntervalMs: int("poll-interval-ms", values["poll-interval-ms"], 100),
     requestTimeoutMs: int("request-timeout-ms", values["request-timeout-ms"], 100),
     maxRunMs: int("max-seconds", values["max-seconds"], 1) * 1000,

@@ -35,6 +35,8 @@ export type HerdOptions = {
   holdSeconds: number;
   pollers: number;
   pollIntervalMs: number;
+  /** Every shopper's sale panel reads /me once before the start (see HerdPlan.panel). */
+  panel?: boolean;
   requestTimeoutMs: number;
   maxRunMs: number;
   /** Stampede: the running shop. Baseline: a running naive server, or unset to start one. */
@@ -68,6 +70,9 @@ function simulatedNotes(o: HerdOptions): string[] {
     `${o.shoppers.toLocaleString("en-US")} shoppers, each a real user row with its own Auth.js session cookie; each clicks Buy Now once, at a time drawn uniformly from the ${o.spreadMs / 1000} s after the start.`,
     `Buy Now retries only what the browser's lib/client/retry.ts retries (rate_limited, unavailable, no response), with its full-jitter backoff, Retry-After floor and 3 s deadline; at the deadline the shopper's answer comes from /me and the last public state, as in the sale panel, or is "gave up".`,
     `Polling: ${pollers.toLocaleString("en-US")} of the shoppers (a sample, not all ${o.shoppers.toLocaleString("en-US")}) poll the public state every ~${o.pollIntervalMs} ms (±30% jitter) with If-None-Match from set-up until the end, plus one monitor request every 500 ms for the stock chart. The rest are assumed to be served by a CDN (s-maxage=1) or to have loaded the page once.`,
+    o.panel && o.mode === "stampede"
+      ? `Every shopper opens the sale page before the start: the signed-in sale panel reads /me once, at a time drawn uniformly from set-up to the start (${o.startInMs / 1000} s), so the press is not the shopper's first request.`
+      : "No shopper reads /me before pressing: each press is the shopper's first request (the browser's sale panel reads /me when the page opens; --panel models that).",
     `At most ${o.concurrency} requests in flight over as many keep-alive connections (one client process on this 2-core machine, sharing it with the server, Redis and PostgreSQL); time queued in the client counts toward a shopper's latency and is reported separately.`,
     o.mode === "stampede"
       ? 'Winners check out at once (POST /api/orders, the checkout page\'s retry policy: 15 s); shoppers told "in line" watch /me every ~1.5 s until a unit comes back or the line closes.'
@@ -193,6 +198,7 @@ export async function herd(o: HerdOptions): Promise<HerdReport> {
       concurrency: o.concurrency,
       pollers: o.pollers,
       pollIntervalMs: o.pollIntervalMs,
+      panel: o.panel,
       requestTimeoutMs: o.requestTimeoutMs,
       maxRunMs: o.maxRunMs,
       lineWatchMs: Math.min(o.holdSeconds * 1000 + 5_000, o.maxRunMs),

@@ -268,6 +268,11 @@ export function renderHtml(r: HerdReport, jsonName: string): string {
       ["in line → still waiting at the end", s.line.stillWaiting],
     );
   }
+  if (s.panel)
+    extraRows.push([
+      "sale panel's /me before the start (200; last answered at)",
+      `${num(s.panel.requests)} (${num(s.panel.ok)}; ${s.panel.lastAtMs === null ? "—" : `t${s.panel.lastAtMs >= 0 ? "+" : "−"}${ms(Math.abs(s.panel.lastAtMs))}`})`,
+    ]);
   extraRows.push(
     ["polls (304 Not Modified)", `${num(s.polls.requests)} (${num(s.polls.notModified)})`],
     ["Buy Now attempts per shopper (mean)", String(s.attemptsMean)],

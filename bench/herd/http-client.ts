@@ -6,7 +6,7 @@ import { Pool } from "undici";
  * undici), so the wait is measured: it is time a shopper spent queued in *our* client.
  */
 
-export const ENDPOINTS = ["poll", "monitor", "buy", "me", "order"] as const;
+export const ENDPOINTS = ["poll", "monitor", "panel", "buy", "me", "order"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 export type Reply = {

@@ -51,6 +51,8 @@ export type HerdReport = {
     };
     rps: { mean: number; peak: number; activeWindowMs: number };
     polls: { requests: number; notModified: number };
+    /** `--panel`: the sale panel's /me reads before the start. */
+    panel?: HerdRun["panel"];
     checkout: { statuses: Record<string, number>; latencyMs: Spread };
     line: HerdRun["line"];
     server: ShopCounters | null;
@@ -217,6 +219,7 @@ export function buildReport(x: ReportInput): HerdReport {
       requests: { total, byEndpoint: counts, status429: s429, status503: s503, noResponse: none },
       rps: { mean: meanRps, peak, activeWindowMs },
       polls: run.polls,
+      panel: run.panel,
       checkout: { statuses: run.checkoutStatuses, latencyMs: spread(run.checkoutMs) },
       line: run.line,
       server: x.server,

@@ -27,6 +27,12 @@ export type HerdPlan = {
   spreadMs: number;
   /** Requests in flight at most (and keep-alive connections). */
   concurrency: number;
+  /**
+   * Every shopper opens the sale's page before it starts: the signed-in sale panel reads /me once,
+   * at a time drawn uniformly from set-up to the start (lib/client/sale-hooks.ts). Without it, a
+   * shopper's first request is the press.
+   */
+  panel?: boolean;
   /** How many shoppers (a sample) poll the sale state every ~pollIntervalMs like the browser. */
   pollers: number;
   pollIntervalMs: number;
@@ -96,6 +102,11 @@ export type HerdRun = {
   cpu: { machinePct: number; clientPct: number };
   queueWaitsMs: number[];
   polls: { requests: number; notModified: number };
+  /**
+   * The sale panel's /me reads (plan.panel): how many, how many answered 200, and when the last
+   * one was answered (ms from the start; above 0, they overlapped the presses).
+   */
+  panel?: { requests: number; ok: number; lastAtMs: number | null };
   /** From the first click to the last answer or order (ms since the start). */
   activeFromMs: number;
   activeToMs: number;
@@ -205,6 +216,26 @@ export async function runHerd(
     }
   };
   const pollers = Array.from({ length: Math.min(plan.pollers, n) }, poller);
+
+  // ---- the sale panel: each shopper's /me once, when the page opens before the start ----
+  const panel = { requests: 0, ok: 0, lastAtMs: null as number | null };
+  const panelReads: Promise<void>[] = [];
+  if (plan.panel && paths.me) {
+    const me = paths.me;
+    const window = Math.max(0, -now());
+    for (let i = 0; i < n; i++) {
+      const at = -window + Math.random() * window;
+      panelReads.push(
+        sleep(Math.max(0, at - now())).then(async () => {
+          if (stopped) return;
+          const r = await client.request("panel", "GET", me, headers[i]);
+          panel.requests++;
+          if (r.status === 200) panel.ok++;
+          panel.lastAtMs = Math.round(Math.max(panel.lastAtMs ?? -Infinity, now()));
+        }),
+      );
+    }
+  }
 
   // ---- a monitor: the stock chart's data, twice a second ----
   const monitor = (async () => {
@@ -402,7 +433,7 @@ export async function runHerd(
   clearInterval(progressTimer);
 
   // Let the pollers and the monitor see the stop (bounded), then one last look at the stock.
-  await Promise.race([Promise.allSettled([monitor, ...pollers]), sleep(3_000)]);
+  await Promise.race([Promise.allSettled([monitor, ...pollers, ...panelReads]), sleep(3_000)]);
   if (!aborted) {
     const last = await client.request("monitor", "GET", paths.state, undefined);
     const lastSample = last.status === 200 ? see(last.body) : null;
@@ -432,6 +463,7 @@ export async function runHerd(
     cpu: cpuTotal,
     queueWaitsMs: client.queueWaits,
     polls,
+    panel: plan.panel ? panel : undefined,
     activeFromMs: Number.isFinite(firstClick) ? firstClick : 0,
     activeToMs: Number.isFinite(firstClick) ? Math.max(firstClick + 1, lastActivity) : 1,
     finishedAtMs: now(),
