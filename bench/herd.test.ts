@@ -122,6 +122,8 @@ describe("herd helpers", () => {
         "stampede_redis_commands_total 1e3",
         'stampede_buy_now_total{status="secured"} 7',
         'stampede_checkout_total{status="confirmed"} 5',
+        'stampede_session_reads_total{how="decrypted"} 3',
+        'stampede_session_reads_total{how="remembered"} 9',
       ].join("\n"),
     );
     expect(c).toEqual({
@@ -129,6 +131,7 @@ describe("herd helpers", () => {
       redisCommands: 1000,
       buyNow: { secured: 7 },
       checkout: { confirmed: 5 },
+      sessionReads: { decrypted: 3, remembered: 9 },
     });
   });
 });

@@ -25,10 +25,10 @@ function load(args: string[]): { file: string; r: HerdReport }[] {
     .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as HerdReport }))
     .filter((x) => x.r.version === 1);
   if (args.length > 0 && !args.some((a) => statSync(a).isDirectory())) return all;
-  // Latest per (shoppers, stock, mode).
+  // Latest per (shoppers, stock, mode, --panel).
   const latest = new Map<string, { file: string; r: HerdReport }>();
   for (const x of all) {
-    const key = `${x.r.config.shoppers}/${x.r.config.stock}/${x.r.mode}`;
+    const key = `${x.r.config.shoppers}/${x.r.config.stock}/${x.r.mode}/${Boolean(x.r.config.panel)}`;
     const seen = latest.get(key);
     if (!seen || seen.r.createdAt < x.r.createdAt) latest.set(key, x);
   }
@@ -49,7 +49,8 @@ function markdown(rows: Row[], columns: Column[]): string {
   ].join("\n");
 }
 
-const design = ({ r }: Row) => (r.mode === "stampede" ? "Stampede" : "naive baseline");
+const design = ({ r }: Row) =>
+  r.mode === "stampede" ? (r.config.panel ? "Stampede, `--panel`" : "Stampede") : "naive baseline";
 
 /** Two tables: what the shoppers saw, and what it cost the servers (and whether the client kept up). */
 export function renderTable(rows: Row[]): string {

@@ -77,6 +77,8 @@ function options(argv: string[]): HerdOptions & { out: string } {
   };
   const mode = values.mode;
   if (mode !== "stampede" && mode !== "baseline") throw new Error("--mode is stampede or baseline");
+  if (values.panel && mode !== "stampede")
+    throw new Error("--panel needs the shop's /me: the baseline has no sale panel");
   const secrets: Record<string, string> =
     existsSync(values.secrets) && mode === "stampede"
       ? JSON.parse(readFileSync(values.secrets, "utf8"))

@@ -213,6 +213,10 @@ export function renderHtml(r: HerdReport, jsonName: string): string {
         v,
       ]),
       ...Object.entries(server.checkout).map(([k, v]) => [`checkouts: <code>${esc(k)}</code>`, v]),
+      ...Object.entries(server.sessionReads ?? {}).map(([k, v]) => [
+        `session cookies read: <code>${esc(k)}</code> (<code>stampede_session_reads_total</code>)`,
+        v,
+      ]),
     );
   }
   if (s.serverCpu)
@@ -270,8 +274,8 @@ export function renderHtml(r: HerdReport, jsonName: string): string {
   }
   if (s.panel)
     extraRows.push([
-      "sale panel's /me before the start (200; last answered at)",
-      `${num(s.panel.requests)} (${num(s.panel.ok)}; ${s.panel.lastAtMs === null ? "—" : `t${s.panel.lastAtMs >= 0 ? "+" : "−"}${ms(Math.abs(s.panel.lastAtMs))}`})`,
+      "sale panel's /me before the start (200; answered after the start; last answered at)",
+      `${num(s.panel.requests)} (${num(s.panel.ok)}; ${num(s.panel.afterStart)}; ${s.panel.lastAtMs === null ? "—" : `t${s.panel.lastAtMs >= 0 ? "+" : "−"}${ms(Math.abs(s.panel.lastAtMs))}`})`,
     ]);
   extraRows.push(
     ["polls (304 Not Modified)", `${num(s.polls.requests)} (${num(s.polls.notModified)})`],

@@ -29,6 +29,8 @@ export type HerdReport = {
     startInMs: number;
     holdSeconds: number;
     maxRunMs: number;
+    /** `--panel`: every shopper's sale panel read /me before the start. */
+    panel: boolean;
   };
   simulated: string[];
   machine: { cpus: number; node: string; loadAvgBefore: number[]; loadAvgAfter: number[] };
@@ -199,6 +201,7 @@ export function buildReport(x: ReportInput): HerdReport {
       startInMs: x.startInMs,
       holdSeconds: x.holdSeconds,
       maxRunMs: plan.maxRunMs,
+      panel: Boolean(plan.panel),
     },
     simulated: x.simulated,
     machine: {

@@ -28,9 +28,9 @@ export type HerdPlan = {
   /** Requests in flight at most (and keep-alive connections). */
   concurrency: number;
   /**
-   * Every shopper opens the sale's page before it starts: the signed-in sale panel reads /me once,
-   * at a time drawn uniformly from set-up to the start (lib/client/sale-hooks.ts). Without it, a
-   * shopper's first request is the press.
+   * Every shopper opens the sale's page before it starts: the signed-in sale panel reads /me once
+   * (lib/client/sale-hooks.ts), sent at a time uniform over the lead time before the start less
+   * its last tenth (at most 1 s). Without it, a shopper's first request is the press.
    */
   panel?: boolean;
   /** How many shoppers (a sample) poll the sale state every ~pollIntervalMs like the browser. */
@@ -103,10 +103,11 @@ export type HerdRun = {
   queueWaitsMs: number[];
   polls: { requests: number; notModified: number };
   /**
-   * The sale panel's /me reads (plan.panel): how many, how many answered 200, and when the last
-   * one was answered (ms from the start; above 0, they overlapped the presses).
+   * The sale panel's /me reads (plan.panel): how many, how many answered 200, when the last one
+   * was answered (ms from the start), and how many were answered after the start (overlapping
+   * the presses: the lead time was too short for the shop to answer them all).
    */
-  panel?: { requests: number; ok: number; lastAtMs: number | null };
+  panel?: { requests: number; ok: number; lastAtMs: number | null; afterStart: number };
   /** From the first click to the last answer or order (ms since the start). */
   activeFromMs: number;
   activeToMs: number;
@@ -120,9 +121,12 @@ export type HerdRun = {
  * micro-cached, so its serverTime can be 200 ms old). An error of even a few milliseconds
  * makes the first clicks arrive before the start and get "not started".
  */
+/** How many requests serverClockOffset sends (with the first shopper's cookie, to the shop's /me). */
+export const CLOCK_SAMPLES = 7;
+
 async function serverClockOffset(client: HerdClient, path: string, cookie: string | undefined) {
   let best = { rtt: Infinity, offset: 0 };
-  for (let k = 0; k < 7; k++) {
+  for (let k = 0; k < CLOCK_SAMPLES; k++) {
     const sent = performance.now();
     const sentEpoch = Date.now();
     const r = await client.request("monitor", "GET", path, cookie ? { cookie } : undefined);
@@ -218,23 +222,41 @@ export async function runHerd(
   const pollers = Array.from({ length: Math.min(plan.pollers, n) }, poller);
 
   // ---- the sale panel: each shopper's /me once, when the page opens before the start ----
-  const panel = { requests: 0, ok: 0, lastAtMs: null as number | null };
-  const panelReads: Promise<void>[] = [];
+  // Send times uniform over the lead time before the start, less a tenth of it (at most 1 s),
+  // so the panel's reads are answered before the presses begin; fired in order by one timer
+  // loop, as the clicks are (no timer per shopper).
+  const panel = { requests: 0, ok: 0, lastAtMs: null as number | null, afterStart: 0 };
+  let panelDone: Promise<void> = Promise.resolve();
   if (plan.panel && paths.me) {
     const me = paths.me;
-    const window = Math.max(0, -now());
-    for (let i = 0; i < n; i++) {
-      const at = -window + Math.random() * window;
-      panelReads.push(
-        sleep(Math.max(0, at - now())).then(async () => {
-          if (stopped) return;
-          const r = await client.request("panel", "GET", me, headers[i]);
-          panel.requests++;
-          if (r.status === 200) panel.ok++;
-          panel.lastAtMs = Math.round(Math.max(panel.lastAtMs ?? -Infinity, now()));
-        }),
-      );
-    }
+    const lead = Math.max(0, -now());
+    const from = -lead;
+    const span = lead - Math.min(lead / 10, 1_000);
+    const sendAt = new Float64Array(n);
+    for (let i = 0; i < n; i++) sendAt[i] = from + Math.random() * span;
+    const byTime = new Uint32Array(n);
+    for (let i = 0; i < n; i++) byTime[i] = i;
+    byTime.sort((x, y) => sendAt[x]! - sendAt[y]!);
+    const reads: Promise<void>[] = [];
+    const read = async (i: number) => {
+      const r = await client.request("panel", "GET", me, headers[i]);
+      const at = now();
+      panel.requests++;
+      if (r.status === 200) panel.ok++;
+      if (at > 0) panel.afterStart++;
+      panel.lastAtMs = Math.round(Math.max(panel.lastAtMs ?? -Infinity, at)) || 0;
+    };
+    panelDone = new Promise<void>((resolve) => {
+      let k = 0;
+      const fire = () => {
+        const t = now();
+        while (k < n && !stopped && sendAt[byTime[k]!]! <= t) reads.push(read(byTime[k++]!));
+        if (k < n && !stopped)
+          setTimeout(fire, Math.max(0, Math.min(50, sendAt[byTime[k]!]! - now())));
+        else void Promise.allSettled(reads).then(() => resolve());
+      };
+      fire();
+    });
   }
 
   // ---- a monitor: the stock chart's data, twice a second ----
@@ -433,7 +455,7 @@ export async function runHerd(
   clearInterval(progressTimer);
 
   // Let the pollers and the monitor see the stop (bounded), then one last look at the stock.
-  await Promise.race([Promise.allSettled([monitor, ...pollers, ...panelReads]), sleep(3_000)]);
+  await Promise.race([Promise.allSettled([monitor, ...pollers, panelDone]), sleep(3_000)]);
   if (!aborted) {
     const last = await client.request("monitor", "GET", paths.state, undefined);
     const lastSample = last.status === 200 ? see(last.body) : null;

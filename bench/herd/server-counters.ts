@@ -1,6 +1,7 @@
 /**
  * The shop's own counters from /api/metrics (Prometheus text): SQL statements and Redis commands
- * sent by the server, and Buy Now / checkout answers by status. Read before and after a run.
+ * sent by the server, Buy Now / checkout answers by status, and how the hot routes read session
+ * cookies (decrypted, found kept, refused). Read before and after a run.
  */
 
 export type ShopCounters = {
@@ -8,10 +9,17 @@ export type ShopCounters = {
   redisCommands: number;
   buyNow: Record<string, number>;
   checkout: Record<string, number>;
+  sessionReads: Record<string, number>;
 };
 
 export function parseMetrics(text: string): ShopCounters {
-  const out: ShopCounters = { dbQueries: 0, redisCommands: 0, buyNow: {}, checkout: {} };
+  const out: ShopCounters = {
+    dbQueries: 0,
+    redisCommands: 0,
+    buyNow: {},
+    checkout: {},
+    sessionReads: {},
+  };
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line === "") continue;
     const m = /^([a-z_]+)(?:\{([^}]*)\})? ([0-9.eE+-]+)$/.exec(line);
@@ -23,6 +31,10 @@ export function parseMetrics(text: string): ShopCounters {
     else if (name === "stampede_redis_commands_total") out.redisCommands = value;
     else if (name === "stampede_buy_now_total" && status) out.buyNow[status] = value;
     else if (name === "stampede_checkout_total" && status) out.checkout[status] = value;
+    else if (name === "stampede_session_reads_total") {
+      const how = /how="([^"]*)"/.exec(labels)?.[1];
+      if (how) out.sessionReads[how] = value;
+    }
   }
   return out;
 }
@@ -47,6 +59,7 @@ export const countersDelta = (a: ShopCounters, b: ShopCounters): ShopCounters =>
   redisCommands: b.redisCommands - a.redisCommands,
   buyNow: diff(a.buyNow, b.buyNow),
   checkout: diff(a.checkout, b.checkout),
+  sessionReads: diff(a.sessionReads ?? {}, b.sessionReads ?? {}),
 });
 
 /** Several instances' counters as one shop's. */
@@ -61,7 +74,8 @@ export const sumCounters = (all: ShopCounters[]): ShopCounters => {
       redisCommands: t.redisCommands + c.redisCommands,
       buyNow: add(t.buyNow, c.buyNow),
       checkout: add(t.checkout, c.checkout),
+      sessionReads: add(t.sessionReads, c.sessionReads),
     }),
-    { dbQueries: 0, redisCommands: 0, buyNow: {}, checkout: {} },
+    { dbQueries: 0, redisCommands: 0, buyNow: {}, checkout: {}, sessionReads: {} },
   );
 };
