@@ -463,9 +463,11 @@ test.describe.serial("a merchant's day", () => {
        where p.slug = 'tidal-watch' and s.starts_at > now()`,
     );
     await page.goto(`/admin/sales/${upcoming!.id}/edit`);
-    // The saved schedule is shown in the merchant's time zone and sent back unchanged.
+    // The saved schedule is shown in the merchant's time zone and sent back unchanged. (The
+    // browser reads a datetime-local value without its seconds when they are zero: the seeded
+    // start has the seconds of the moment the seed ran, which failed one CI run in sixty.)
     await expect(page.getByLabel("Starts")).toHaveValue(
-      upcoming!.starts_at.toISOString().slice(0, 19),
+      upcoming!.starts_at.toISOString().slice(0, 19).replace(/:00$/, ""),
     );
     await page.getByLabel("Stock").fill(String(upcoming!.stock + 5));
     await page.getByRole("button", { name: "Save changes" }).click();
