@@ -142,6 +142,45 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const jitter = (ms: number) => ms * (0.7 + Math.random() * 0.6);
 const NaNs = (n: number) => new Float64Array(n).fill(Number.NaN);
 
+/**
+ * Calls `start(i)` for every i at time `at[i]` (ms on the run's clock), in order of time, from one
+ * timer loop rather than a timer each (100,000 timers stall the client). Resolves once nothing
+ * is left to start (or `stopped()`) and every call started has settled.
+ */
+function fireInOrder(
+  at: Float64Array,
+  now: () => number,
+  stopped: () => boolean,
+  start: (i: number) => Promise<unknown>,
+): Promise<void> {
+  const n = at.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => at[a]! - at[b]!);
+  return new Promise((resolve) => {
+    let next = 0;
+    let running = 0;
+    let ended = false;
+    const settle = () => {
+      if (--running === 0 && ended) resolve();
+    };
+    const tick = () => {
+      const t = now();
+      while (next < n && !stopped() && at[order[next]!]! <= t) {
+        running++;
+        start(order[next++]!).then(settle, settle);
+      }
+      if (next < n && !stopped())
+        setTimeout(tick, Math.max(0, Math.min(50, at[order[next]!]! - now())));
+      else {
+        ended = true;
+        if (running === 0) resolve();
+      }
+    };
+    tick();
+  });
+}
+
 export async function runHerd(
   target: Target,
   plan: HerdPlan,
@@ -223,40 +262,28 @@ export async function runHerd(
 
   // ---- the sale panel: each shopper's /me once, when the page opens before the start ----
   // Send times uniform over the lead time before the start, less a tenth of it (at most 1 s),
-  // so the panel's reads are answered before the presses begin; fired in order by one timer
-  // loop, as the clicks are (no timer per shopper).
+  // so the panel's reads are answered before the presses begin.
   const panel = { requests: 0, ok: 0, lastAtMs: null as number | null, afterStart: 0 };
   let panelDone: Promise<void> = Promise.resolve();
   if (plan.panel && paths.me) {
     const me = paths.me;
     const lead = Math.max(0, -now());
-    const from = -lead;
     const span = lead - Math.min(lead / 10, 1_000);
     const sendAt = new Float64Array(n);
-    for (let i = 0; i < n; i++) sendAt[i] = from + Math.random() * span;
-    const byTime = new Uint32Array(n);
-    for (let i = 0; i < n; i++) byTime[i] = i;
-    byTime.sort((x, y) => sendAt[x]! - sendAt[y]!);
-    const reads: Promise<void>[] = [];
-    const read = async (i: number) => {
-      const r = await client.request("panel", "GET", me, headers[i]);
-      const at = now();
-      panel.requests++;
-      if (r.status === 200) panel.ok++;
-      if (at > 0) panel.afterStart++;
-      panel.lastAtMs = Math.round(Math.max(panel.lastAtMs ?? -Infinity, at)) || 0;
-    };
-    panelDone = new Promise<void>((resolve) => {
-      let k = 0;
-      const fire = () => {
-        const t = now();
-        while (k < n && !stopped && sendAt[byTime[k]!]! <= t) reads.push(read(byTime[k++]!));
-        if (k < n && !stopped)
-          setTimeout(fire, Math.max(0, Math.min(50, sendAt[byTime[k]!]! - now())));
-        else void Promise.allSettled(reads).then(() => resolve());
-      };
-      fire();
-    });
+    for (let i = 0; i < n; i++) sendAt[i] = -lead + Math.random() * span;
+    panelDone = fireInOrder(
+      sendAt,
+      now,
+      () => stopped,
+      async (i) => {
+        const r = await client.request("panel", "GET", me, headers[i]);
+        const at = now();
+        panel.requests++;
+        if (r.status === 200) panel.ok++;
+        if (at > 0) panel.afterStart++;
+        panel.lastAtMs = Math.round(Math.max(panel.lastAtMs ?? -Infinity, at)) || 0;
+      },
+    );
   }
 
   // ---- a monitor: the stock chart's data, twice a second ----
@@ -382,31 +409,15 @@ export async function runHerd(
     if (target.kind === "baseline" && result === "secured") orders++;
   };
 
-  // ---- the schedule: every click's time, fired in order by one timer loop ----
+  // ---- the schedule: every click's time, fired in order ----
   const offsets = new Float64Array(n);
   for (let i = 0; i < n; i++) offsets[i] = Math.random() * plan.spreadMs;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => offsets[a]! - offsets[b]!);
-
-  let settled = 0;
-  let allDone!: () => void;
-  const done = new Promise<void>((r) => (allDone = r));
-  const finish = () => {
-    if (++settled === n) allDone();
-  };
-  let next = 0;
-  const tick = () => {
-    const t = now();
-    while (next < n && offsets[order[next]!]! <= t) {
-      const i = order[next++]!;
-      buyNow(i, offsets[i]!).then(finish, finish);
-    }
-    if (next < n && !stopped)
-      setTimeout(tick, Math.max(0, Math.min(50, offsets[order[next]!]! - now())));
-  };
-  if (n === 0) allDone();
-  else setTimeout(tick, Math.max(0, -now()));
+  const done = fireInOrder(
+    offsets,
+    now,
+    () => stopped,
+    (i) => buyNow(i, offsets[i]!),
+  );
 
   // ---- timeline samples and progress ----
   const samples: Sample[] = [];
