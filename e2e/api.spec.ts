@@ -11,7 +11,7 @@ import {
   sql,
 } from "./support/data";
 import { e2e } from "./support/env";
-import { metric } from "./support/metrics";
+import { sessionReads } from "./support/metrics";
 
 /** The gate's guarantees over HTTP, against the running production build. */
 
@@ -44,11 +44,6 @@ const buyRetrying = async (request: APIRequestContext, saleId: string, s: Shoppe
 };
 const state = async (request: APIRequestContext, saleId: string) =>
   (await request.get(`/api/sales/${saleId}`)).json();
-/** stampede_session_reads_total, by how the session was read, from the lane's own process(es). */
-const sessionReads = async (request: APIRequestContext) => ({
-  decrypted: await metric(request, 'stampede_session_reads_total{how="decrypted"}'),
-  remembered: await metric(request, 'stampede_session_reads_total{how="remembered"}'),
-});
 const order = async (request: APIRequestContext, s: Shopper, token: unknown) => {
   const res = await request.post("/api/orders", { headers: { cookie: s.cookie }, data: { token } });
   return { http: res.status(), body: await res.json() };

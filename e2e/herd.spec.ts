@@ -6,7 +6,7 @@ import { countersDelta, readShopCounters } from "../bench/herd/server-counters";
 import { createShoppers, mintCookies } from "../bench/herd/setup";
 import { baseURL, e2eSecrets } from "./support/env";
 import { createSale, sql } from "./support/data";
-import { metric } from "./support/metrics";
+import { sessionReads } from "./support/metrics";
 
 /**
  * A small herd against the production build, through the herd's own library (bench/herd): the
@@ -93,11 +93,7 @@ test("herd --panel: every shopper's sale panel reads /me before the start; no se
   const shoppers = await createShoppers(sql(), n);
   const cookies = await mintCookies(shoppers, e2eSecrets.AUTH_SECRET);
   const { saleId, startsAt } = await createSale({ startsInMs: 4_000, stock: 6, holdSeconds: 120 });
-  const reads = async () => ({
-    decrypted: await metric(request, 'stampede_session_reads_total{how="decrypted"}'),
-    remembered: await metric(request, 'stampede_session_reads_total{how="remembered"}'),
-  });
-  const before = await reads();
+  const before = await sessionReads(request);
   const run = await runHerd(
     { kind: "stampede", baseUrl: baseURL, saleId },
     {
@@ -120,13 +116,13 @@ test("herd --panel: every shopper's sale panel reads /me before the start; no se
   // Every session read on the fast lane — the herd's clock samples (the first shopper's /me),
   // the panel, the presses, any /me and the checkouts — decrypted each shopper's session once
   // and found it kept every other time.
-  const after = await reads();
-  const sessionReads =
+  const after = await sessionReads(request);
+  const readsSent =
     CLOCK_SAMPLES +
     run.counts.panel.total +
     run.counts.buy.total +
     run.counts.me.total +
     run.counts.order.total;
   expect(after.decrypted - before.decrypted).toBe(n);
-  expect(after.remembered - before.remembered).toBe(sessionReads - n);
+  expect(after.remembered - before.remembered).toBe(readsSent - n);
 });

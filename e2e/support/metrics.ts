@@ -15,3 +15,12 @@ export async function metric(request: APIRequestContext, series: string): Promis
   const m = new RegExp(`^${escaped} (\\S+)$`, "m").exec(await res.text());
   return Number(m?.[1]);
 }
+
+/**
+ * stampede_session_reads_total by how the session cookie was read: decrypted, or found kept (in
+ * the hot routes' process(es), summed as metric() does).
+ */
+export const sessionReads = async (request: APIRequestContext) => ({
+  decrypted: await metric(request, 'stampede_session_reads_total{how="decrypted"}'),
+  remembered: await metric(request, 'stampede_session_reads_total{how="remembered"}'),
+});
