@@ -169,12 +169,12 @@ export default class RedisCacheHandler {
     const found = await this.read(cacheKey, ctx);
     const seconds = found && revalidateSeconds(found.entry, ctx);
     // Next.js renders on a miss and when the entry has outlived its revalidate time.
-    if (!found || (seconds && found.lastModified + seconds * 1000 <= Date.now()))
+    if (!found || (seconds && found.answer.lastModified + seconds * 1000 <= Date.now()))
       renderStarted(cacheKey, asked);
     return found && found.answer;
   }
 
-  /** The entry for Next.js, or null for a miss; with the lastModified Next.js will judge it by. */
+  /** The stored entry and Next.js's answer (with the lastModified Next.js judges it by), or null for a miss. */
   private async read(cacheKey: string, ctx: GetContext) {
     const raw = await call(READ_TIMEOUT_MS, (r) => r.get<unknown>(keys.nextCache(cacheKey)));
     if (typeof raw !== "string") return null;
@@ -205,7 +205,6 @@ export default class RedisCacheHandler {
     }
     return {
       entry,
-      lastModified,
       answer: { lastModified, value: entry.value, cacheControl: entry.cacheControl },
     };
   }
