@@ -1,0 +1,135 @@
+import { hkdfSync, timingSafeEqual } from "node:crypto";
+import type { Role } from "@/db/schema";
+import { HmacKey } from "@/lib/crypto/hmac";
+
+/**
+ * Lane tickets: a signed (not encrypted) stand-in for the Auth.js session on the hot sale
+ * routes, so a press costs one HMAC-SHA-256 over ~120 bytes instead of decrypting the session
+ * (HMAC-SHA-512 over ~500 bytes, AES-CBC, JSON): in the fast lane that read was the largest
+ * piece of a press (bench/lanes/README.md).
+ *
+ * A route that has read the session the slow way (decrypted it, or found it kept) sends a
+ * ticket back as a cookie; the browser sends it with the next request to any hot route, on any
+ * instance. The ticket says who (the session's `sub` and role) and until when, and its MAC
+ * (keyed from AUTH_SECRET with HKDF, a key of its own) also covers
+ * - the session cookie's name, so a ticket made for one cookie never vouches for another;
+ * - the session cookie's authentication tag (the JWE's last part, itself a MAC over the whole
+ *   encrypted session): a ticket counts only next to the very session it was made from. When
+ *   Auth.js rewrites the session (it does on every /api/auth/session), or the shopper signs out
+ *   (the session cookie goes), or someone else signs in on the same browser, the ticket no longer
+ *   fits and the session is read the slow way again, which makes a fresh ticket.
+ * So a ticket grants nothing its session does not: whoever has both cookies has the session.
+ * It is never longer-lived than its session, and lives at most TICKET_MAX_S.
+ *
+ * Value: `<sub>.<s|m>.<exp seconds>.<base64url MAC>`. It names a user id, which the shopper's own
+ * browser may see; no name, no email. Only the hot routes (lib/http/sale-api.ts) read tickets,
+ * and the cookie's Path keeps it off everything but the API.
+ */
+
+/** A day: a stolen pair of cookies is worth no more than the session, and usually less. */
+export const TICKET_MAX_S = 24 * 3600;
+/** The JWE's tag: HMAC-SHA-512 cut to 32 bytes, 43 base64url characters (RFC 7518 §5.2.5). */
+const TAG_CHARS = 43;
+const MAC_CHARS = 43;
+/** Auth.js user ids here are UUIDs; anything outside this never gets a ticket. */
+const TICKET_BODY = /^([\w-]{1,64})\.([sm])\.(\d{1,12})$/;
+const MAX_TICKET_CHARS = 64 + 2 + 1 + 12 + 1 + MAC_CHARS + 2;
+
+export type TicketUser = { id: string; role: Role };
+
+/** The ticket cookie that goes with a session cookie: `__Secure-` only beside a `__Secure-` one. */
+export const ticketCookieName = (sessionCookieName: string): string =>
+  sessionCookieName.startsWith("__Secure-") ? "__Secure-stampede.lane" : "stampede.lane";
+
+const keys = new Map<string, HmacKey>();
+function keyFor(secret: string): HmacKey {
+  let key = keys.get(secret);
+  if (!key) {
+    const raw = hkdfSync("sha256", secret, "stampede.lane", "Stampede lane ticket", 32);
+    key = new HmacKey("sha256", new Uint8Array(raw));
+    if (keys.size >= 8) keys.clear(); // one secret in practice; a few in tests
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** The MAC over `<cookie name>|<tag>|<body>`, written straight into the key's buffer. */
+function mac(secret: string, sessionCookieName: string, tag: string, body: string): Buffer {
+  const key = keyFor(secret);
+  const m = key.into(sessionCookieName.length + tag.length + body.length + 2);
+  let n = m.write(sessionCookieName, 0, "latin1");
+  m[n++] = 0x7c;
+  n += m.write(tag, n, "latin1");
+  m[n++] = 0x7c;
+  n += m.write(body, n, "latin1");
+  return key.of(n);
+}
+
+/** The session cookie's authentication tag, or null when the value is no compact JWE. */
+function sessionTag(sessionValue: string): string | null {
+  const dot = sessionValue.length - TAG_CHARS - 1;
+  if (dot < 0 || sessionValue.charCodeAt(dot) !== 0x2e) return null;
+  return sessionValue.slice(dot + 1);
+}
+
+/**
+ * A ticket for `user`, made for the session cookie `sessionCookieName=sessionValue`, valid until
+ * `expS` (seconds) or for TICKET_MAX_S, whichever comes first. Null when the session cookie is not
+ * a JWE or the id is not one a ticket can carry.
+ */
+export function issueTicket(
+  user: TicketUser,
+  sessionCookieName: string,
+  sessionValue: string,
+  secret: string,
+  expS: number,
+  now = Date.now(),
+): { value: string; maxAgeS: number } | null {
+  const tag = sessionTag(sessionValue);
+  const exp = Math.min(Math.floor(expS), Math.floor(now / 1000) + TICKET_MAX_S);
+  const maxAgeS = exp - Math.floor(now / 1000);
+  if (!tag || maxAgeS <= 0) return null;
+  const body = `${user.id}.${user.role === "merchant" ? "m" : "s"}.${exp}`;
+  if (!TICKET_BODY.test(body)) return null;
+  const value = `${body}.${mac(secret, sessionCookieName, tag, body).toString("base64url")}`;
+  return { value, maxAgeS };
+}
+
+/**
+ * The user a ticket vouches for, next to the session cookie `sessionCookieName=sessionValue`;
+ * null for a ticket that is malformed, expired, made with another secret, for another cookie or
+ * for another session.
+ */
+export function userFromTicket(
+  ticket: string,
+  sessionCookieName: string,
+  sessionValue: string,
+  secret: string,
+  now = Date.now(),
+): TicketUser | null {
+  if (ticket.length > MAX_TICKET_CHARS) return null;
+  const macAt = ticket.length - MAC_CHARS;
+  if (macAt < 2 || ticket.charCodeAt(macAt - 1) !== 0x2e) return null;
+  // 32 bytes in 43 characters leave the last one two spare bits, which must be zero: one spelling.
+  if (!"AEIMQUYcgkosw048".includes(ticket[ticket.length - 1]!)) return null;
+  const body = ticket.slice(0, macAt - 1);
+  const m = TICKET_BODY.exec(body);
+  if (!m) return null;
+  if (Number(m[3]) * 1000 <= now) return null;
+  const tag = sessionTag(sessionValue);
+  if (!tag) return null;
+  const given = Buffer.from(ticket.slice(macAt), "base64url");
+  if (given.length !== 32) return null;
+  if (!timingSafeEqual(mac(secret, sessionCookieName, tag, body), given)) return null;
+  return { id: m[1]!, role: m[2] === "m" ? "merchant" : "shopper" };
+}
+
+/** The Set-Cookie value for a ticket: HttpOnly, Lax, for the API only, Secure beside a secure session. */
+export function ticketSetCookie(
+  sessionCookieName: string,
+  ticket: { value: string; maxAgeS: number },
+): string {
+  const name = ticketCookieName(sessionCookieName);
+  const secure = name.startsWith("__Secure-") ? "; Secure" : "";
+  return `${name}=${ticket.value}; Path=/api/; Max-Age=${ticket.maxAgeS}; HttpOnly; SameSite=Lax${secure}`;
+}
