@@ -10,7 +10,7 @@ import {
   sessionCookie,
   sql,
 } from "./support/data";
-import { e2e } from "./support/env";
+import { baseURL, e2e } from "./support/env";
 import { sessionReads } from "./support/metrics";
 
 /** The gate's guarantees over HTTP, against the running production build. */
@@ -296,3 +296,43 @@ for (const lane of ["fast", "next"] as const) {
     });
   });
 }
+
+test("a lane ticket from /me on the fast lane vouches for the press in the other process, without a decrypt", async ({
+  playwright,
+}) => {
+  // A context of its own, which keeps no cookies between requests: every header is ours.
+  const request = await playwright.request.newContext({ baseURL });
+  const [shopper] = await shoppers(1);
+  const { saleId } = await createSale({ stock: 5 });
+  const me = await request.get(`/api/sales/${saleId}/me`, { headers: { cookie: shopper!.cookie } });
+  expect(me.status()).toBe(200);
+  const setCookie = me.headers()["set-cookie"] ?? "";
+  expect(setCookie).toMatch(
+    /^stampede\.lane=[\w.-]+; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/,
+  );
+  const ticket = setCookie.slice(0, setCookie.indexOf(";"));
+
+  const before = await sessionReads(request);
+  // The Next.js process has never read this session: the ticket alone vouches for it.
+  const press = await request.post(`/api/sales/${saleId}/token`, {
+    headers: { cookie: `${shopper!.cookie}; ${ticket}`, "x-stampede-lane": "next" },
+  });
+  expect((await press.json()).status).toBe("secured");
+  expect(press.headers()["set-cookie"]).toBeUndefined(); // it has one: nothing new to send
+  const after = await sessionReads(request);
+  expect(after.ticketed - before.ticketed).toBe(1);
+  expect(after.decrypted - before.decrypted).toBe(0);
+
+  // Beside another shopper's session the ticket counts for nothing: that session is read.
+  const [other] = await shoppers(1);
+  const theirs = await request.post(`/api/sales/${saleId}/token`, {
+    headers: { cookie: `${other!.cookie}; ${ticket}`, "x-stampede-lane": "next" },
+  });
+  expect((await theirs.json()).status).toBe("secured");
+  const mine = await request.get(`/api/sales/${saleId}/me`, { headers: { cookie: other!.cookie } });
+  expect((await mine.json()).status).toBe("holding"); // the hold is theirs
+  const last = await sessionReads(request);
+  expect(last.ticketed - after.ticketed).toBe(0);
+  expect(last.decrypted - after.decrypted).toBe(2); // one per process
+  await request.dispose();
+});

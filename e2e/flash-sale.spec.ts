@@ -42,6 +42,12 @@ test("30 shoppers, 10 units: exactly 10 secured, every answer within 3 s, 10 ord
   // at once on a cold server, each asking for its session; nothing is measured yet.)
   for (const page of pages)
     await expect(new ProductPage(page).buyNow()).toBeDisabled({ timeout: 30_000 });
+  // Each panel's /me sent a lane ticket back (lib/auth/lane-ticket.ts), which the browser keeps,
+  // HttpOnly and for the API only, and sends with its press.
+  for (const page of pages)
+    await expect
+      .poll(async () => (await page.context().cookies()).find((c) => c.name === "stampede.lane"))
+      .toMatchObject({ httpOnly: true, path: "/api/", sameSite: "Lax" });
 
   // Each shopper's finger is in their page: it presses Buy Now the moment the button turns on
   // (a MutationObserver, no polling from the test), so while the answers are measured the two

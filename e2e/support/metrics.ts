@@ -17,10 +17,11 @@ export async function metric(request: APIRequestContext, series: string): Promis
 }
 
 /**
- * stampede_session_reads_total by how the session cookie was read: decrypted, or found kept (in
- * the hot routes' process(es), summed as metric() does).
+ * stampede_session_reads_total by how the session cookie was read: decrypted, found kept, or
+ * vouched for by a lane ticket (in the hot routes' process(es), summed as metric() does).
  */
 export const sessionReads = async (request: APIRequestContext) => ({
   decrypted: await metric(request, 'stampede_session_reads_total{how="decrypted"}'),
   remembered: await metric(request, 'stampede_session_reads_total{how="remembered"}'),
+  ticketed: await metric(request, 'stampede_session_reads_total{how="ticketed"}'),
 });

@@ -7,10 +7,12 @@ import { env } from "@/lib/env";
 import {
   decryptSession,
   parseCookies,
+  readSession,
   sessionReads,
   SESSIONS_MAX,
   userFromCookieHeader,
 } from "./session-cookie";
+import { issueTicket, userFromTicket } from "./lane-ticket";
 
 /**
  * The session cookie is decrypted by our own code on the hot path (node:crypto, synchronous),
@@ -394,5 +396,93 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     expect(sessionReads.remembered - remembered).toBe(1); // still kept
     expect(userFromCookieHeader(`${SALT}=${idle}`)).toEqual({ id: "idle", role: "shopper" });
     expect(sessionReads.decrypted - decrypted).toBe(1); // it had been dropped: read again
+  });
+});
+
+describe("readSession and lane tickets (./lane-ticket.ts)", () => {
+  afterEach(() => void vi.useRealTimers());
+
+  const sealNow = (claims: Record<string, unknown>) => sealCbc(Buffer.from(JSON.stringify(claims)));
+  const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+  const ticketOf = (setCookie: string | undefined) =>
+    /^stampede\.lane=([^;]+);/.exec(setCookie ?? "")?.[1];
+  const counts = () => ({ ...sessionReads });
+  const delta = (before: ReturnType<typeof counts>) => ({
+    decrypted: sessionReads.decrypted - before.decrypted,
+    remembered: sessionReads.remembered - before.remembered,
+    ticketed: sessionReads.ticketed - before.ticketed,
+    refused: sessionReads.refused - before.refused,
+  });
+
+  it("a decrypt sends a ticket back; the session kept, the ticket coming back costs no new one", () => {
+    const jwe = sealNow({ sub: "panel", exp: inAnHour() });
+    const before = counts();
+    const first = readSession(`${SALT}=${jwe}`);
+    const ticket = ticketOf(first?.setCookie);
+    expect(first?.user).toEqual({ id: "panel", role: "shopper" });
+    expect(first?.setCookie).toMatch(/; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+    expect(userFromTicket(ticket!, SALT, jwe, secret())).toEqual({ id: "panel", role: "shopper" });
+    // The browser sends it back: found kept, nothing new to send.
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`)).toEqual({ user: first!.user });
+    // A client that does not keep it is sent one again.
+    expect(ticketOf(readSession(`${SALT}=${jwe}`)?.setCookie)).toBe(ticket);
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 2, ticketed: 0, refused: 0 });
+  });
+
+  it("a session this process never read, with its ticket, is vouched for by the ticket alone", () => {
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "elsewhere", role: "merchant", exp });
+    // Made by another instance, for this session.
+    const t = issueTicket({ id: "elsewhere", role: "merchant" }, SALT, jwe, secret(), exp);
+    const before = counts();
+    const read = readSession(`${SALT}=${jwe}; stampede.lane=${t!.value}`);
+    expect(read).toEqual({ user: { id: "elsewhere", role: "merchant" } });
+    expect(delta(before)).toEqual({ decrypted: 0, remembered: 0, ticketed: 1, refused: 0 });
+    expect(sessionReads.kept).toBe(before.kept); // nothing kept for a ticket
+  });
+
+  it("a ticket never stands in for a session: none, another one, or one made up", async () => {
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "owner", exp });
+    const t = issueTicket({ id: "owner", role: "shopper" }, SALT, jwe, secret(), exp)!.value;
+    const before = counts();
+    // Signed out: the session cookie is gone, the ticket is left.
+    expect(readSession(`stampede.lane=${t}`)).toBeNull();
+    // Someone else signed in on this browser: their session, the old ticket.
+    const next = sealNow({ sub: "next-user", exp });
+    const read = readSession(`${SALT}=${next}; stampede.lane=${t}`);
+    expect(read?.user).toEqual({ id: "next-user", role: "shopper" });
+    expect(userFromTicket(ticketOf(read?.setCookie)!, SALT, next, secret())?.id).toBe("next-user");
+    // A forged session beside a real ticket for another one.
+    const [h, , iv, ct, tag] = next.split(".") as [string, string, string, string, string];
+    const forged = [h, "", iv, (ct[0] === "A" ? "B" : "A") + ct.slice(1), tag].join(".");
+    expect(readSession(`${SALT}=${forged}; stampede.lane=${t}`)).toBeNull();
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 0, refused: 1 });
+  });
+
+  it("an expired or foreign ticket falls back to the session, which makes a fresh one", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "late", exp });
+    const soon = issueTicket({ id: "late", role: "shopper" }, SALT, jwe, secret(), exp - 1800)!;
+    const foreign = issueTicket(
+      { id: "late", role: "shopper" },
+      SALT,
+      jwe,
+      "another-secret-0123456789",
+      exp,
+    )!;
+    vi.setSystemTime((exp - 1800) * 1000);
+    const before = counts();
+    const read = readSession(`${SALT}=${jwe}; stampede.lane=${soon.value}`);
+    expect(read?.user.id).toBe("late");
+    expect(read?.setCookie).toContain("Max-Age=1800;");
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${foreign.value}`)?.setCookie).toBeDefined();
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 1, ticketed: 0, refused: 0 });
+  });
+
+  it("a session without exp gets no ticket (and is not kept)", () => {
+    const read = readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`);
+    expect(read).toEqual({ user: { id: "no-exp", role: "shopper" } });
   });
 });

@@ -9,6 +9,7 @@ import {
 import type { Role } from "@/db/schema";
 import { HmacKey } from "@/lib/crypto/hmac";
 import { env } from "@/lib/env";
+import { issueTicket, ticketCookieName, ticketSetCookie, userFromTicket } from "./lane-ticket";
 
 /**
  * Reads the Auth.js session straight from the request's cookie (the same encrypted JWT,
@@ -260,7 +261,14 @@ export function decryptSession(
  * until the table is rebuilt), which measured 13–48 µs per new session once the Map was full,
  * against 0.3 µs here.
  */
-type Seen = { user: SessionUser; expMs: number; name: string; secret: string };
+type Seen = {
+  user: SessionUser;
+  expMs: number;
+  name: string;
+  secret: string;
+  /** The lane ticket last made for this session (see readSession). */
+  ticket?: string;
+};
 /**
  * 100,000: a process keeps at least the last 50,000 sessions read, about as many shoppers as one
  * instance answers in a drop (bench/README.md), so every shopper whose sale panel read /me still
@@ -275,10 +283,14 @@ export const SESSIONS_MAX = 100_000;
 type Store = {
   young: Map<string, Seen>;
   old: Map<string, Seen>;
-  /** Sessions decrypted; cookies refused (forged, expired, another secret); sessions kept. */
+  /**
+   * Sessions decrypted; cookies refused (forged, expired, another secret); sessions kept;
+   * sessions vouched for by a lane ticket (./lane-ticket.ts).
+   */
   decrypted: number;
   refused: number;
   remembered: number;
+  ticketed: number;
 };
 const g = globalThis as unknown as { __stampedeSessions?: Store };
 const store: Store = (g.__stampedeSessions ??= {
@@ -287,7 +299,9 @@ const store: Store = (g.__stampedeSessions ??= {
   decrypted: 0,
   refused: 0,
   remembered: 0,
+  ticketed: 0,
 });
+store.ticketed ??= 0; // a store made by an older build of this module (next dev reloads)
 /** How session cookies were read, and how many sessions are kept (for metrics and tests). */
 export const sessionReads = {
   get decrypted() {
@@ -299,13 +313,16 @@ export const sessionReads = {
   get remembered() {
     return store.remembered;
   },
+  get ticketed() {
+    return store.ticketed;
+  },
   get kept() {
     return store.young.size + store.old.size;
   },
 };
 
 /**
- * The kept session for this cookie: its user, null when it has expired (and is forgotten), or
+ * The kept session for this cookie: its entry, null when it has expired (and is forgotten), or
  * undefined when none was kept under this cookie name and secret. A session found in the old
  * generation moves to the young one.
  */
@@ -314,7 +331,7 @@ function keptSession(
   name: string,
   secret: string,
   now: number,
-): SessionUser | null | undefined {
+): Seen | null | undefined {
   let known = store.young.get(value);
   const inOld = !known;
   if (inOld) known = store.old.get(value);
@@ -328,7 +345,7 @@ function keptSession(
     store.old.delete(value);
     keep(value, known);
   }
-  return known.user;
+  return known;
 }
 
 function keep(value: string, entry: Seen): void {
@@ -339,16 +356,42 @@ function keep(value: string, entry: Seen): void {
   store.young.set(value, entry);
 }
 
-export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
-  const cookie = sessionCookie(parseCookies(header));
+/**
+ * A session read: its user and, when it was read the slow way (no valid lane ticket came with
+ * it), the Set-Cookie value of a fresh ticket for the answer to carry.
+ */
+export type SessionRead = { user: SessionUser; setCookie?: string };
+
+/**
+ * Who sent this Cookie header, cheapest first: a lane ticket that fits the session cookie (one
+ * HMAC), a session kept from an earlier read (a lookup), or the session decrypted. Null when
+ * there is no valid session: a ticket never stands in for a missing one.
+ */
+export function readSession(header: string | null | undefined): SessionRead | null {
+  const cookies = parseCookies(header);
+  const cookie = sessionCookie(cookies);
   if (!cookie || cookie.value.length > MAX_SESSION_CHARS) return null;
   const secret = env().AUTH_SECRET;
   const now = Date.now();
+  const ticket = cookies.get(ticketCookieName(cookie.name));
+  // A kept session first: a lookup is cheaper than a ticket's HMAC.
   const kept = keptSession(cookie.value, cookie.name, secret, now);
   if (kept !== undefined) {
-    if (kept) store.remembered++;
-    else store.refused++;
-    return kept;
+    if (!kept) {
+      store.refused++;
+      return null;
+    }
+    store.remembered++;
+    // The ticket this process made for the session came back: the browser has it.
+    if (ticket !== undefined && ticket === kept.ticket) return { user: kept.user };
+    return withTicket(kept, cookie, secret, now);
+  }
+  if (ticket !== undefined) {
+    const user = userFromTicket(ticket, cookie.name, cookie.value, secret, now);
+    if (user) {
+      store.ticketed++;
+      return { user };
+    }
   }
   // null: tampered, expired or sealed with another secret
   const payload = decryptSession(cookie.value, secret, cookie.name, now);
@@ -365,10 +408,31 @@ export function userFromCookieHeader(header: string | null | undefined): Session
     id: payload.sub,
     role: payload.role === "merchant" ? "merchant" : "shopper",
   });
-  if (typeof payload.exp === "number") {
-    // A copy of the value alone: the parsed value is a slice that keeps the whole Cookie header.
-    const value = Buffer.from(cookie.value, "latin1").toString("latin1");
-    keep(value, { user, expMs: payload.exp * 1000, name: cookie.name, secret });
-  }
-  return user;
+  if (typeof payload.exp !== "number") return { user }; // never kept, and no ticket
+  // A copy of the value alone: the parsed value is a slice that keeps the whole Cookie header.
+  const value = Buffer.from(cookie.value, "latin1").toString("latin1");
+  const seen: Seen = { user, expMs: payload.exp * 1000, name: cookie.name, secret };
+  keep(value, seen);
+  return withTicket(seen, cookie, secret, now);
+}
+
+/**
+ * The read of a kept session, with a fresh lane ticket for it (noted on the entry, so the
+ * browser sending it back costs no new one).
+ */
+function withTicket(
+  seen: Seen,
+  cookie: { name: string; value: string },
+  secret: string,
+  now: number,
+): SessionRead {
+  const ticket = issueTicket(seen.user, cookie.name, cookie.value, secret, seen.expMs / 1000, now);
+  if (!ticket) return { user: seen.user };
+  seen.ticket = ticket.value;
+  return { user: seen.user, setCookie: ticketSetCookie(cookie.name, ticket) };
+}
+
+/** The user of readSession, for callers that send no ticket back. */
+export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
+  return readSession(header)?.user ?? null;
 }

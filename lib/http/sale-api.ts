@@ -1,4 +1,4 @@
-import { userFromCookieHeader } from "@/lib/auth/session-cookie";
+import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
 import { buyNow, buyNowHttpStatus, isUuid } from "@/lib/gate/buy-now";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
@@ -52,11 +52,25 @@ function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiR
   );
 }
 
+/**
+ * The reply, carrying the lane ticket the session read made (lib/auth/lane-ticket.ts) when the
+ * request came without a valid one: the shopper's next request to a hot route, on any instance,
+ * is then vouched for by one HMAC instead of a decrypt.
+ */
+function withTicket(session: SessionRead, reply: ApiReply): ApiReply {
+  if (!session.setCookie) return reply;
+  return { ...reply, headers: { ...reply.headers, "set-cookie": session.setCookie } };
+}
+
 /** POST /api/sales/{id}/token */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = userFromCookieHeader(req.cookie);
-  if (!user) return unauthenticated();
-  const result = await buyNow(saleId, user.id, req.requestId);
+  const session = readSession(req.cookie);
+  if (!session) return unauthenticated();
+  return withTicket(session, await press(saleId, session.user.id, req));
+}
+
+async function press(saleId: string, userId: string, req: ApiRequest): Promise<ApiReply> {
+  const result = await buyNow(saleId, userId, req.requestId);
   const headers: Record<string, string> = { ...NO_STORE };
   if (result.status === "rate_limited" || result.status === "unavailable")
     headers["retry-after"] = retryAfter(result.retryAfterMs);
@@ -85,8 +99,12 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
 export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = userFromCookieHeader(req.cookie);
-  if (!user) return unauthenticated();
+  const session = readSession(req.cookie);
+  if (!session) return unauthenticated();
+  return withTicket(session, await myState(saleId, session.user, req));
+}
+
+async function myState(saleId: string, user: SessionUser, req: ApiRequest): Promise<ApiReply> {
   if (!isUuid(saleId)) return notFound();
   let st;
   try {
@@ -118,8 +136,12 @@ export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiRe
 
 /** POST /api/orders with { token } */
 export async function postOrder(req: ApiRequest): Promise<ApiReply> {
-  const user = userFromCookieHeader(req.cookie);
-  if (!user) return unauthenticated();
+  const session = readSession(req.cookie);
+  if (!session) return unauthenticated();
+  return withTicket(session, await order(session.user, req));
+}
+
+async function order(user: SessionUser, req: ApiRequest): Promise<ApiReply> {
   const body = req.body;
   if (
     typeof body !== "object" ||

@@ -101,12 +101,12 @@ function build() {
   });
   new Counter({
     name: "stampede_session_reads_total",
-    help: "Session cookies read by the sale routes: decrypted, remembered (kept from an earlier read) or refused (forged, expired, another secret)",
+    help: "Session cookies read by the sale routes: decrypted, remembered (kept from an earlier read), ticketed (vouched for by a lane ticket) or refused (forged, expired, another secret)",
     labelNames: ["how"],
     registers: [registry],
     collect() {
       this.reset();
-      for (const how of ["decrypted", "remembered", "refused"] as const)
+      for (const how of ["decrypted", "remembered", "ticketed", "refused"] as const)
         this.inc({ how }, sessionReads[how]);
     },
   });
