@@ -8,6 +8,7 @@ import {
   type NaiveServer,
 } from "./baselines/naive-server";
 import { renderHtml } from "./herd/html-report";
+import { laneTicket } from "./herd/http-client";
 import { checkInvariants } from "./herd/invariants";
 import { buildReport } from "./herd/report";
 import { runHerd } from "./herd/run-herd";
@@ -133,5 +134,15 @@ describe("herd helpers", () => {
       checkout: { confirmed: 5 },
       sessionReads: { decrypted: 3, remembered: 9 },
     });
+  });
+
+  it("keeps the lane ticket from Set-Cookie, as a browser does, and nothing else", () => {
+    expect(laneTicket("stampede.lane=abc.s.1.xyz; Path=/api/; Max-Age=60; HttpOnly")).toBe(
+      "stampede.lane=abc.s.1.xyz",
+    );
+    expect(laneTicket(["other=1; Path=/", "__Secure-stampede.lane=v; Secure"])).toBe(
+      "__Secure-stampede.lane=v",
+    );
+    expect(laneTicket(["other=1", "xstampede.lane=v"])).toBeUndefined();
   });
 });

@@ -15,6 +15,8 @@ export type Reply = {
   body: Record<string, unknown> | null;
   retryAfterMs?: number;
   etag?: string;
+  /** A lane ticket the answer set (lib/auth/lane-ticket.ts), as `name=value`. */
+  ticket?: string;
   error?: string;
   /** From sending the request to the whole answer (ms), not counting the wait in our queue. */
   ms: number;
@@ -121,6 +123,11 @@ export class HerdClient {
       if (typeof ra === "string" && ra !== "") reply.retryAfterMs = Number(ra) * 1000;
       const etag = res.headers.etag;
       if (typeof etag === "string") reply.etag = etag;
+      const set = res.headers["set-cookie"];
+      if (set !== undefined) {
+        const ticket = laneTicket(set);
+        if (ticket) reply.ticket = ticket;
+      }
     } catch (error) {
       reply = { status: 0, body: null, error: errorCode(error), ms: performance.now() - sentAt };
     } finally {
@@ -147,6 +154,16 @@ export class HerdClient {
 }
 
 function noop() {}
+
+/** The lane ticket's `name=value` among Set-Cookie headers, if one is there. */
+export function laneTicket(set: string | string[]): string | undefined {
+  for (const c of Array.isArray(set) ? set : [set]) {
+    const pair = c.split(";", 1)[0]!.trim();
+    if (pair.startsWith("stampede.lane=") || pair.startsWith("__Secure-stampede.lane="))
+      return pair;
+  }
+  return undefined;
+}
 
 function errorCode(error: unknown): string {
   if (error && typeof error === "object" && "code" in error && typeof error.code === "string")

@@ -1,5 +1,5 @@
 import { BUY_NOW_POLICY, isRetryable, nextRetry, type RetryPolicy } from "@/lib/client/retry";
-import { HerdClient, type EndpointCounts, type Endpoint } from "./http-client";
+import { HerdClient, type EndpointCounts, type Endpoint, type Reply } from "./http-client";
 import { cpuMeter, lagMonitor } from "./stats";
 import {
   buyStatus,
@@ -206,6 +206,10 @@ export async function runHerd(
   const now = () => performance.now() - zeroPerf;
 
   const headers = plan.cookies.map((c) => ({ cookie: c }));
+  /** Like a browser, a shopper keeps the lane ticket an answer sets and sends it from then on. */
+  const keepTicket = (i: number, r: Reply) => {
+    if (r.ticket) headers[i]!.cookie = `${plan.cookies[i]!}; ${r.ticket}`;
+  };
   const clickAt = NaNs(n);
   const clickLateMs = NaNs(n);
   const answerAt = NaNs(n);
@@ -277,6 +281,7 @@ export async function runHerd(
       () => stopped,
       async (i) => {
         const r = await client.request("panel", "GET", me, headers[i]);
+        keepTicket(i, r);
         const at = now();
         panel.requests++;
         if (r.status === 200) panel.ok++;
@@ -310,10 +315,11 @@ export async function runHerd(
   const checkout = async (i: number, token: string) => {
     if (!paths.order) return;
     const started = performance.now();
-    const h = { cookie: plan.cookies[i]!, "content-type": "application/json" };
     const body = JSON.stringify({ token });
     for (let attempt = 1; !stopped; attempt++) {
+      const h = { cookie: headers[i]!.cookie, "content-type": "application/json" };
       const r = await client.request("order", "POST", paths.order, h, body);
+      keepTicket(i, r);
       const status =
         r.status === 0
           ? "network_error"
@@ -345,6 +351,7 @@ export async function runHerd(
   const me = async (i: number) => {
     if (!paths.me) return null;
     const r = await client.request("me", "GET", paths.me, headers[i]);
+    keepTicket(i, r);
     return r.status === 200 ? r.body : null;
   };
 
@@ -375,6 +382,7 @@ export async function runHerd(
     for (let attempt = 1; !stopped; attempt++) {
       tries = attempt;
       const r = await client.request("buy", "POST", paths.buy, headers[i]);
+      keepTicket(i, r);
       const status = buyStatus(target.kind, r);
       if (!isRetryable(status)) {
         result = finalOutcome(status);
