@@ -6,6 +6,7 @@ import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { createClient } from "redis";
 import { Pool } from "undici";
+import { issueTicket, ticketCookieName } from "@/lib/auth/lane-ticket";
 import { prepareDb } from "@/scripts/lib/prepare-db";
 import { waitForPort } from "@/scripts/lib/services";
 
@@ -41,6 +42,13 @@ const LANES = (() => {
  * Without it (the default), every press is the shopper's first request: the worst case.
  */
 const RETURNING = process.argv.includes("--returning");
+/**
+ * `--ticket`: each shopper's cookie also carries a lane ticket for its session
+ * (lib/auth/lane-ticket.ts), as a browser's does once its sale panel has read /me on any
+ * instance of the shop. The lane has still never seen the shopper: the press is verified by the
+ * ticket's HMAC instead of a decrypt. Without it, a press carries the session alone.
+ */
+const TICKET = process.argv.includes("--ticket");
 /** `--profile DIR`: server.ts runs under `node --cpu-prof`, the profile lands in DIR on exit. */
 const PROFILE_DIR = (() => {
   const i = process.argv.indexOf("--profile");
@@ -132,8 +140,8 @@ function load(
   meUrl?: string,
 ): (requests: Array<Record<string, string>>) => Promise<Result> {
   return async (requests) => {
+    if (RETURNING && meUrl) await visit(meUrl, requests, extra);
     const headersFor = (i: number) => ({ ...requests[i]!, ...extra });
-    if (RETURNING && meUrl) await visit(meUrl, headersFor, requests.length);
     return measure(lane, round, url, headersFor, serverPid, requests.length);
   };
 }
@@ -148,18 +156,28 @@ async function drive(count: number, one: (i: number) => Promise<void>) {
   );
 }
 
-/** One unmeasured GET per shopper (see --returning). */
+/**
+ * One unmeasured GET per shopper (see --returning). Like a browser, the shopper keeps the lane
+ * ticket the answer sets, and sends it with the press.
+ */
 async function visit(
   url: string,
-  headersFor: (i: number) => Record<string, string>,
-  count: number,
+  requests: Array<Record<string, string>>,
+  extra: Record<string, string>,
 ) {
   const u = new URL(url);
   const pool = new Pool(u.origin, { connections: CONNECTIONS, pipelining: 1 });
-  await drive(count, async (i) => {
-    const res = await pool.request({ path: u.pathname, method: "GET", headers: headersFor(i) });
+  await drive(requests.length, async (i) => {
+    const res = await pool.request({
+      path: u.pathname,
+      method: "GET",
+      headers: { ...requests[i]!, ...extra },
+    });
     await res.body.dump();
     if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
+    const set = res.headers["set-cookie"];
+    const ticket = String(Array.isArray(set) ? set[0] : (set ?? "")).split(";")[0]!;
+    if (ticket) requests[i]!.cookie += `; ${ticket}`;
   });
   await pool.close();
 }
@@ -298,7 +316,7 @@ async function main() {
      * shoppers for every lane and round (and the warm-up): nobody is rate limited, nobody
      * already holds a unit, every grant does the whole work.
      */
-    const shoppers = async (n: number) =>
+    const shoppers = async (n: number, ticket: boolean) =>
       Promise.all(
         Array.from({ length: n }, async () => {
           const sub = randomUUID();
@@ -308,9 +326,28 @@ async function main() {
             salt: "authjs.session-token",
             maxAge: 3600,
           });
-          return { cookie: `authjs.session-token=${value}`, "x-user": sub };
+          const name = "authjs.session-token";
+          let cookie = `${name}=${value}`;
+          if (ticket) {
+            const t = issueTicket(
+              { id: sub, role: "shopper" },
+              name,
+              value,
+              secrets.AUTH_SECRET,
+              Date.now() / 1000 + 3600,
+            );
+            if (!t) throw new Error("no ticket for a minted session");
+            cookie += `; ${ticketCookieName(name)}=${t.value}`;
+          }
+          return { cookie, "x-user": sub };
         }),
       );
+    /**
+     * Whose cookies carry a minted ticket: everyone's with --ticket; with --returning the
+     * ceiling's too, so its requests are as long as the other lanes', whose shoppers get their
+     * ticket from /me.
+     */
+    const mintsTicket = (lane: string) => TICKET || (RETURNING && lane === "ceiling");
     const laneRuns = (round: number) =>
       [
         [
@@ -323,7 +360,7 @@ async function main() {
     if (WARMUP > 0) {
       for (const [lane, run] of laneRuns(0)) {
         if (!LANES.includes(lane)) continue;
-        const r = await run(await shoppers(WARMUP));
+        const r = await run(await shoppers(WARMUP, mintsTicket(lane)));
         console.log(
           `warm-up ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  server CPU ${r.serverCpuUs.toFixed(0)} µs/req (not counted)`,
         );
@@ -334,7 +371,7 @@ async function main() {
       const order = round % 2 === 1 ? laneRuns(round) : [...laneRuns(round)].reverse();
       for (const [lane, run] of order) {
         if (!LANES.includes(lane)) continue;
-        const r = await run(await shoppers(REQUESTS));
+        const r = await run(await shoppers(REQUESTS, mintsTicket(lane)));
         results.push(r);
         console.log(
           `round ${round} ${lane.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  CPU µs/req: server ${r.serverCpuUs.toFixed(0)}, client ${r.clientCpuUs.toFixed(0)}, redis ${r.redisCpuUs.toFixed(0)}  server RSS ${r.serverRssMiB.toFixed(0)} MiB  ${JSON.stringify(r.other)}`,
@@ -371,7 +408,7 @@ async function main() {
       ),
     ].join("\n");
     console.log(
-      `\n${REQUESTS} requests per lane and round after ${WARMUP} unmeasured, ${CONNECTIONS} connections, ${ROUNDS} rounds, ${RETURNING ? "returning shoppers (each read /me first)" : "every press a shopper's first request"}\n\n${table}`,
+      `\n${REQUESTS} requests per lane and round after ${WARMUP} unmeasured, ${CONNECTIONS} connections, ${ROUNDS} rounds, ${RETURNING ? "returning shoppers (each read /me first, and sends its ticket back)" : "every press a shopper's first request"}${TICKET ? ", every shopper with a lane ticket" : ""}\n\n${table}`,
     );
     const dir = path.join("bench", "reports");
     mkdirSync(dir, { recursive: true });
@@ -383,6 +420,7 @@ async function main() {
           warmup: WARMUP,
           connections: CONNECTIONS,
           returning: RETURNING,
+          ticket: TICKET,
           results,
           lanes,
         },
