@@ -63,6 +63,7 @@ describe("lane tickets", () => {
     const tag = jwe.split(".")[4]!;
     const mac = createHmac("sha256", key).update(`${NAME}|${tag}|${body}`).digest("base64url");
     expect(t.value).toBe(`${body}.${mac}`);
+    expect(t.mac).toBe(mac);
   });
 
   it("never outlives its session, nor TICKET_MAX_S, and none is made for an expired one", async () => {

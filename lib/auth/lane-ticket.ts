@@ -36,6 +36,8 @@ const TICKET_BODY = /^([\w-]{1,64})\.([sm])\.(\d{1,12})$/;
 const MAX_TICKET_CHARS = 64 + 2 + 1 + 12 + 1 + MAC_CHARS + 2;
 
 export type TicketUser = { id: string; role: Role };
+/** A ticket made: the cookie's value, its Max-Age, and its MAC alone (the value's last part). */
+export type Ticket = { value: string; maxAgeS: number; mac: string };
 
 /** The ticket cookie that goes with a session cookie: `__Secure-` only beside a `__Secure-` one. */
 export const ticketCookieName = (sessionCookieName: string): string =>
@@ -84,15 +86,15 @@ export function issueTicket(
   secret: string,
   expS: number,
   now = Date.now(),
-): { value: string; maxAgeS: number } | null {
+): Ticket | null {
   const tag = sessionTag(sessionValue);
   const exp = Math.min(Math.floor(expS), Math.floor(now / 1000) + TICKET_MAX_S);
   const maxAgeS = exp - Math.floor(now / 1000);
   if (!tag || maxAgeS <= 0) return null;
   const body = `${user.id}.${user.role === "merchant" ? "m" : "s"}.${exp}`;
   if (!TICKET_BODY.test(body)) return null;
-  const value = `${body}.${mac(secret, sessionCookieName, tag, body).toString("base64url")}`;
-  return { value, maxAgeS };
+  const macText = mac(secret, sessionCookieName, tag, body).toString("base64url");
+  return { value: `${body}.${macText}`, maxAgeS, mac: macText };
 }
 
 /**
@@ -127,7 +129,7 @@ export function userFromTicket(
 /** The Set-Cookie value for a ticket: HttpOnly, Lax, for the API only, Secure beside a secure session. */
 export function ticketSetCookie(
   sessionCookieName: string,
-  ticket: { value: string; maxAgeS: number },
+  ticket: Pick<Ticket, "value" | "maxAgeS">,
 ): string {
   const name = ticketCookieName(sessionCookieName);
   const secure = name.startsWith("__Secure-") ? "; Secure" : "";

@@ -266,14 +266,16 @@ type Seen = {
   expMs: number;
   name: string;
   secret: string;
-  /** The lane ticket last made for this session (see readSession). */
-  ticket?: string;
+  /** The MAC of the lane ticket last made for this session (see readSession): 43 characters. */
+  ticketMac?: string;
 };
 /**
  * 100,000: a process keeps at least the last 50,000 sessions read, about as many shoppers as one
  * instance answers in a drop (bench/README.md), so every shopper whose sale panel read /me still
- * finds the session kept at the press. About 650 bytes each (a 580-character cookie with a name
- * and an email: 50,000 kept measured 648 bytes of heap apiece), so at most about 65 MB.
+ * finds the session kept at the press. About 840 bytes each: 50,000 kept sessions of 521-character
+ * cookies with a name and an email measured 839 bytes of heap apiece, 73 of them for the lane
+ * ticket's MAC (the same count without it: 766; session 6's 648 let the cookies themselves be
+ * collected while it measured). So at most about 85 MB.
  */
 export const SESSIONS_MAX = 100_000;
 /**
@@ -382,8 +384,10 @@ export function readSession(header: string | null | undefined): SessionRead | nu
       return null;
     }
     store.remembered++;
-    // The ticket this process made for the session came back: the browser has it.
-    if (ticket !== undefined && ticket === kept.ticket) return { user: kept.user };
+    // The ticket this process made for the session came back: the browser has it. (Whether to
+    // send one again is all this decides: the user comes from the kept session.)
+    if (kept.ticketMac !== undefined && ticket?.endsWith(kept.ticketMac))
+      return { user: kept.user };
     return withTicket(kept, cookie, secret, now);
   }
   if (ticket !== undefined) {
@@ -411,13 +415,19 @@ export function readSession(header: string | null | undefined): SessionRead | nu
   if (typeof payload.exp !== "number") return { user }; // never kept, and no ticket
   // A copy of the value alone: the parsed value is a slice that keeps the whole Cookie header.
   const value = Buffer.from(cookie.value, "latin1").toString("latin1");
-  const seen: Seen = { user, expMs: payload.exp * 1000, name: cookie.name, secret };
+  const seen: Seen = {
+    user,
+    expMs: payload.exp * 1000,
+    name: cookie.name,
+    secret,
+    ticketMac: undefined, // set below: one shape for every entry
+  };
   keep(value, seen);
   return withTicket(seen, cookie, secret, now);
 }
 
 /**
- * The read of a kept session, with a fresh lane ticket for it (noted on the entry, so the
+ * The read of a kept session, with a fresh lane ticket for it (its MAC noted on the entry, so the
  * browser sending it back costs no new one).
  */
 function withTicket(
@@ -428,7 +438,7 @@ function withTicket(
 ): SessionRead {
   const ticket = issueTicket(seen.user, cookie.name, cookie.value, secret, seen.expMs / 1000, now);
   if (!ticket) return { user: seen.user };
-  seen.ticket = ticket.value;
+  seen.ticketMac = ticket.mac;
   return { user: seen.user, setCookie: ticketSetCookie(cookie.name, ticket) };
 }
 
