@@ -417,16 +417,26 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
   it("a decrypt sends a ticket back; the session kept, the ticket coming back costs no new one", () => {
     const jwe = sealNow({ sub: "panel", exp: inAnHour() });
     const before = counts();
-    const first = readSession(`${SALT}=${jwe}`);
+    const first = readSession(`${SALT}=${jwe}`, true);
     const ticket = ticketOf(first?.setCookie);
     expect(first?.user).toEqual({ id: "panel", role: "shopper" });
     expect(first?.setCookie).toMatch(/; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     expect(userFromTicket(ticket!, SALT, jwe, secret())).toEqual({ id: "panel", role: "shopper" });
     // The browser sends it back: found kept, nothing new to send.
-    expect(readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`)).toEqual({ user: first!.user });
-    // A client that does not keep it is sent one again.
-    expect(ticketOf(readSession(`${SALT}=${jwe}`)?.setCookie)).toBe(ticket);
-    expect(delta(before)).toEqual({ decrypted: 1, remembered: 2, ticketed: 0, refused: 0 });
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`, true)).toEqual({
+      user: first!.user,
+    });
+    // A client that does not keep it is sent one again by /me; a press never sends one.
+    expect(ticketOf(readSession(`${SALT}=${jwe}`, true)?.setCookie)).toBe(ticket);
+    expect(readSession(`${SALT}=${jwe}`)).toEqual({ user: first!.user });
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 3, ticketed: 0, refused: 0 });
+  });
+
+  it("a press that decrypts sends no ticket", () => {
+    const before = counts();
+    const read = readSession(`${SALT}=${sealNow({ sub: "script", exp: inAnHour() })}`);
+    expect(read).toEqual({ user: { id: "script", role: "shopper" } });
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 0, refused: 0 });
   });
 
   it("a session this process never read, with its ticket, is vouched for by the ticket alone", () => {
@@ -450,7 +460,7 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     expect(readSession(`stampede.lane=${t}`)).toBeNull();
     // Someone else signed in on this browser: their session, the old ticket.
     const next = sealNow({ sub: "next-user", exp });
-    const read = readSession(`${SALT}=${next}; stampede.lane=${t}`);
+    const read = readSession(`${SALT}=${next}; stampede.lane=${t}`, true);
     expect(read?.user).toEqual({ id: "next-user", role: "shopper" });
     expect(userFromTicket(ticketOf(read?.setCookie)!, SALT, next, secret())?.id).toBe("next-user");
     // A forged session beside a real ticket for another one.
@@ -474,15 +484,17 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     )!;
     vi.setSystemTime((exp - 1800) * 1000);
     const before = counts();
-    const read = readSession(`${SALT}=${jwe}; stampede.lane=${soon.value}`);
+    const read = readSession(`${SALT}=${jwe}; stampede.lane=${soon.value}`, true);
     expect(read?.user.id).toBe("late");
     expect(read?.setCookie).toContain("Max-Age=1800;");
-    expect(readSession(`${SALT}=${jwe}; stampede.lane=${foreign.value}`)?.setCookie).toBeDefined();
+    expect(
+      readSession(`${SALT}=${jwe}; stampede.lane=${foreign.value}`, true)?.setCookie,
+    ).toBeDefined();
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 1, ticketed: 0, refused: 0 });
   });
 
   it("a session without exp gets no ticket (and is not kept)", () => {
-    const read = readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`);
+    const read = readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`, true);
     expect(read).toEqual({ user: { id: "no-exp", role: "shopper" } });
   });
 });

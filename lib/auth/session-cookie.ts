@@ -359,17 +359,26 @@ function keep(value: string, entry: Seen): void {
 }
 
 /**
- * A session read: its user and, when it was read the slow way (no valid lane ticket came with
- * it), the Set-Cookie value of a fresh ticket for the answer to carry.
+ * A session read: its user and, when a ticket was asked for and none valid came with the
+ * session, the Set-Cookie value of a fresh one for the answer to carry.
  */
 export type SessionRead = { user: SessionUser; setCookie?: string };
 
 /**
- * Who sent this Cookie header, cheapest first: a lane ticket that fits the session cookie (one
- * HMAC), a session kept from an earlier read (a lookup), or the session decrypted. Null when
+ * Who sent this Cookie header, cheapest first: a session kept from an earlier read (a lookup),
+ * a lane ticket that fits the session cookie (one HMAC), or the session decrypted. Null when
  * there is no valid session: a ticket never stands in for a missing one.
+ *
+ * `sendTicket`: the sale panel's `/me` asks for one. It is the read a browser makes when the
+ * page opens and when the tab regains focus, the moments Auth.js rewrites its session cookie
+ * (`/api/auth/session`), so its presses, retries and checkout that follow carry a ticket that
+ * fits. Presses do not hand tickets out: a client that never reads `/me` (a script) sends no
+ * ticket back anyway, and would only pay for one it drops.
  */
-export function readSession(header: string | null | undefined): SessionRead | null {
+export function readSession(
+  header: string | null | undefined,
+  sendTicket = false,
+): SessionRead | null {
   const cookies = parseCookies(header);
   const cookie = sessionCookie(cookies);
   if (!cookie || cookie.value.length > MAX_SESSION_CHARS) return null;
@@ -386,7 +395,7 @@ export function readSession(header: string | null | undefined): SessionRead | nu
     store.remembered++;
     // The ticket this process made for the session came back: the browser has it. (Whether to
     // send one again is all this decides: the user comes from the kept session.)
-    if (kept.ticketMac !== undefined && ticket?.endsWith(kept.ticketMac))
+    if (!sendTicket || (kept.ticketMac !== undefined && ticket?.endsWith(kept.ticketMac)))
       return { user: kept.user };
     return withTicket(kept, cookie, secret, now);
   }
@@ -423,7 +432,7 @@ export function readSession(header: string | null | undefined): SessionRead | nu
     ticketMac: undefined, // set below: one shape for every entry
   };
   keep(value, seen);
-  return withTicket(seen, cookie, secret, now);
+  return sendTicket ? withTicket(seen, cookie, secret, now) : { user };
 }
 
 /**
@@ -442,7 +451,7 @@ function withTicket(
   return { user: seen.user, setCookie: ticketSetCookie(cookie.name, ticket) };
 }
 
-/** The user of readSession, for callers that send no ticket back. */
+/** The user of readSession. */
 export function userFromCookieHeader(header: string | null | undefined): SessionUser | null {
   return readSession(header)?.user ?? null;
 }

@@ -1,4 +1,9 @@
-import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
+import {
+  readSession,
+  userFromCookieHeader,
+  type SessionRead,
+  type SessionUser,
+} from "@/lib/auth/session-cookie";
 import { buyNow, buyNowHttpStatus, isUuid } from "@/lib/gate/buy-now";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
@@ -64,13 +69,9 @@ function withTicket(session: SessionRead, reply: ApiReply): ApiReply {
 
 /** POST /api/sales/{id}/token */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const session = readSession(req.cookie);
-  if (!session) return unauthenticated();
-  return withTicket(session, await press(saleId, session.user.id, req));
-}
-
-async function press(saleId: string, userId: string, req: ApiRequest): Promise<ApiReply> {
-  const result = await buyNow(saleId, userId, req.requestId);
+  const user = userFromCookieHeader(req.cookie);
+  if (!user) return unauthenticated();
+  const result = await buyNow(saleId, user.id, req.requestId);
   const headers: Record<string, string> = { ...NO_STORE };
   if (result.status === "rate_limited" || result.status === "unavailable")
     headers["retry-after"] = retryAfter(result.retryAfterMs);
@@ -99,7 +100,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
 export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const session = readSession(req.cookie);
+  const session = readSession(req.cookie, true);
   if (!session) return unauthenticated();
   return withTicket(session, await myState(saleId, session.user, req));
 }
@@ -136,12 +137,8 @@ async function myState(saleId: string, user: SessionUser, req: ApiRequest): Prom
 
 /** POST /api/orders with { token } */
 export async function postOrder(req: ApiRequest): Promise<ApiReply> {
-  const session = readSession(req.cookie);
-  if (!session) return unauthenticated();
-  return withTicket(session, await order(session.user, req));
-}
-
-async function order(user: SessionUser, req: ApiRequest): Promise<ApiReply> {
+  const user = userFromCookieHeader(req.cookie);
+  if (!user) return unauthenticated();
   const body = req.body;
   if (
     typeof body !== "object" ||
