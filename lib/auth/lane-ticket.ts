@@ -1,5 +1,6 @@
 import { hkdfSync, timingSafeEqual } from "node:crypto";
 import type { Role } from "@/db/schema";
+import { MAC_32_PATTERN } from "@/lib/crypto/base64url";
 import { HmacKey } from "@/lib/crypto/hmac";
 
 /**
@@ -8,22 +9,22 @@ import { HmacKey } from "@/lib/crypto/hmac";
  * (HMAC-SHA-512 over ~500 bytes, AES-CBC, JSON): in the fast lane that read was the largest
  * piece of a press (bench/lanes/README.md).
  *
- * A route that has read the session the slow way (decrypted it, or found it kept) sends a
- * ticket back as a cookie; the browser sends it with the next request to any hot route, on any
- * instance. The ticket says who (the session's `sub` and role) and until when, and its MAC
- * (keyed from AUTH_SECRET with HKDF, a key of its own) also covers
+ * The sale panel's `/me` sends a ticket back as a cookie when the request came without one that
+ * fits (lib/auth/session-cookie.ts readSession); the browser sends it with its presses, polls
+ * and checkout, to any instance. The ticket says who (the session's `sub` and role) and until
+ * when, and its MAC (keyed from AUTH_SECRET with HKDF, a key of its own) also covers
  * - the session cookie's name, so a ticket made for one cookie never vouches for another;
  * - the session cookie's authentication tag (the JWE's last part, itself a MAC over the whole
  *   encrypted session): a ticket counts only next to the very session it was made from. When
  *   Auth.js rewrites the session (it does on every /api/auth/session), or the shopper signs out
  *   (the session cookie goes), or someone else signs in on the same browser, the ticket no longer
- *   fits and the session is read the slow way again, which makes a fresh ticket.
+ *   fits and the session is read the slow way again (and the next /me makes a fresh ticket).
  * So a ticket grants nothing its session does not: whoever has both cookies has the session.
  * It is never longer-lived than its session, and lives at most TICKET_MAX_S.
  *
  * Value: `<sub>.<s|m>.<exp seconds>.<base64url MAC>`. It names a user id, which the shopper's own
- * browser may see; no name, no email. Only the hot routes (lib/http/sale-api.ts) read tickets,
- * and the cookie's Path keeps it off everything but the API.
+ * browser may see; no name, no email. Only /me, Buy Now and checkout (lib/http/sale-api.ts) read
+ * tickets, the cookie's Path keeps it off everything but the API, and sign-out clears it.
  */
 
 /** A day: a stolen pair of cookies is worth no more than the session, and usually less. */
@@ -32,16 +33,20 @@ export const TICKET_MAX_S = 24 * 3600;
 const TAG_CHARS = 43;
 const MAC_CHARS = 43;
 /** Auth.js user ids here are UUIDs; anything outside this never gets a ticket. */
-const TICKET_BODY = /^([\w-]{1,64})\.([sm])\.(\d{1,12})$/;
+const TICKET_BODY = /^[\w-]{1,64}\.[sm]\.\d{1,12}$/;
+/** A whole ticket, its MAC in its one spelling (lib/crypto/base64url.ts). */
+const TICKET = new RegExp(`^(([\\w-]{1,64})\\.([sm])\\.(\\d{1,12}))\\.(${MAC_32_PATTERN})$`);
 const MAX_TICKET_CHARS = 64 + 2 + 1 + 12 + 1 + MAC_CHARS + 2;
 
 export type TicketUser = { id: string; role: Role };
 /** A ticket made: the cookie's value, its Max-Age, and its MAC alone (the value's last part). */
 export type Ticket = { value: string; maxAgeS: number; mac: string };
 
+/** Both names a ticket cookie may have. */
+export const TICKET_COOKIES = ["stampede.lane", "__Secure-stampede.lane"] as const;
 /** The ticket cookie that goes with a session cookie: `__Secure-` only beside a `__Secure-` one. */
 export const ticketCookieName = (sessionCookieName: string): string =>
-  sessionCookieName.startsWith("__Secure-") ? "__Secure-stampede.lane" : "stampede.lane";
+  sessionCookieName.startsWith("__Secure-") ? TICKET_COOKIES[1] : TICKET_COOKIES[0];
 
 const keys = new Map<string, HmacKey>();
 function keyFor(secret: string): HmacKey {
@@ -110,20 +115,23 @@ export function userFromTicket(
   now = Date.now(),
 ): TicketUser | null {
   if (ticket.length > MAX_TICKET_CHARS) return null;
-  const macAt = ticket.length - MAC_CHARS;
-  if (macAt < 2 || ticket.charCodeAt(macAt - 1) !== 0x2e) return null;
-  // 32 bytes in 43 characters leave the last one two spare bits, which must be zero: one spelling.
-  if (!"AEIMQUYcgkosw048".includes(ticket[ticket.length - 1]!)) return null;
-  const body = ticket.slice(0, macAt - 1);
-  const m = TICKET_BODY.exec(body);
+  const m = TICKET.exec(ticket);
   if (!m) return null;
-  if (Number(m[3]) * 1000 <= now) return null;
+  const [, body, id, role, exp, macText] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (Number(exp) * 1000 <= now) return null;
   const tag = sessionTag(sessionValue);
   if (!tag) return null;
-  const given = Buffer.from(ticket.slice(macAt), "base64url");
-  if (given.length !== 32) return null;
+  const given = Buffer.from(macText, "base64url");
+  if (given.length !== 32) return null; // cannot happen after the pattern
   if (!timingSafeEqual(mac(secret, sessionCookieName, tag, body), given)) return null;
-  return { id: m[1]!, role: m[2] === "m" ? "merchant" : "shopper" };
+  return { id, role: role === "m" ? "merchant" : "shopper" };
 }
 
 /** The Set-Cookie value for a ticket: HttpOnly, Lax, for the API only, Secure beside a secure session. */

@@ -463,11 +463,69 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     const read = readSession(`${SALT}=${next}; stampede.lane=${t}`, true);
     expect(read?.user).toEqual({ id: "next-user", role: "shopper" });
     expect(userFromTicket(ticketOf(read?.setCookie)!, SALT, next, secret())?.id).toBe("next-user");
-    // A forged session beside a real ticket for another one.
+    // A forged session (another's tag) beside a real ticket for the owner's: refused.
     const [h, , iv, ct, tag] = next.split(".") as [string, string, string, string, string];
     const forged = [h, "", iv, (ct[0] === "A" ? "B" : "A") + ct.slice(1), tag].join(".");
     expect(readSession(`${SALT}=${forged}; stampede.lane=${t}`)).toBeNull();
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 0, refused: 1 });
+    // The documented limit (docs/threat-model.md): the ticket is bound to the session's tag, not
+    // to a decrypted session. A made-up cookie that ends in the owner's tag, beside the owner's
+    // ticket, is taken as the owner. Both come from the owner's cookies, the whole session.
+    const [, , , , ownerTag] = jwe.split(".") as [string, string, string, string, string];
+    expect(readSession(`${SALT}=x..y.z.${ownerTag}; stampede.lane=${t}`)?.user.id).toBe("owner");
+  });
+
+  it("reads a ticket beside a chunked session, and only under the session's own cookie name", async () => {
+    const exp = inAnHour();
+    const jwe = sealNow({ sub: "chunky-ticket", exp });
+    const t = issueTicket({ id: "chunky-ticket", role: "shopper" }, SALT, jwe, secret(), exp)!;
+    const before = counts();
+    const half = Math.floor(jwe.length / 2);
+    expect(
+      readSession(
+        `${SALT}.0=${jwe.slice(0, half)}; ${SALT}.1=${jwe.slice(half)}; stampede.lane=${t.value}`,
+      ),
+    ).toEqual({ user: { id: "chunky-ticket", role: "shopper" } });
+    expect(delta(before)).toEqual({ decrypted: 0, remembered: 0, ticketed: 1, refused: 0 });
+    // A secure session reads `__Secure-stampede.lane`: the plain ticket is not even looked at,
+    // and this one was made for the plain name anyway.
+    const secure = await seal({ sub: "chunky-ticket" }, 3600, secret(), `__Secure-${SALT}`);
+    const secureTicket = issueTicket(
+      { id: "chunky-ticket", role: "shopper" },
+      `__Secure-${SALT}`,
+      secure,
+      secret(),
+      exp,
+    )!;
+    expect(readSession(`__Secure-${SALT}=${secure}; stampede.lane=${secureTicket.value}`)).toEqual({
+      user: { id: "chunky-ticket", role: "shopper" },
+    });
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 1, refused: 0 });
+    expect(
+      readSession(`__Secure-${SALT}=${secure}; __Secure-stampede.lane=${secureTicket.value}`),
+    ).toEqual({ user: { id: "chunky-ticket", role: "shopper" } });
+    expect(delta(before)).toEqual({ decrypted: 1, remembered: 1, ticketed: 1, refused: 0 });
+  });
+
+  it("a kept session with another instance's valid ticket: /me sends none, then knows it", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const exp = Math.floor(Date.now() / 1000) + 7 * 24 * 3600; // longer than a ticket lives
+    const jwe = sealNow({ sub: "roaming", exp });
+    const mine = readSession(`${SALT}=${jwe}`, true); // kept here, with this process's ticket
+    vi.setSystemTime(Date.now() + 5_000); // another instance made its ticket 5 s later
+    const theirs = issueTicket({ id: "roaming", role: "shopper" }, SALT, jwe, secret(), exp)!;
+    expect(ticketOf(mine?.setCookie)).not.toBe(theirs.value);
+    const before = counts();
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true)).toEqual({
+      user: { id: "roaming", role: "shopper" },
+    });
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true)?.setCookie).toBe(
+      undefined,
+    );
+    // A made-up one is replaced.
+    const made = `${theirs.value.slice(0, -1)}${theirs.value.endsWith("A") ? "E" : "A"}`;
+    expect(readSession(`${SALT}=${jwe}; stampede.lane=${made}`, true)?.setCookie).toBeDefined();
+    expect(delta(before)).toEqual({ decrypted: 0, remembered: 3, ticketed: 0, refused: 0 });
   });
 
   it("an expired or foreign ticket falls back to the session, which makes a fresh one", async () => {

@@ -7,6 +7,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import type { Role } from "@/db/schema";
+import { SPARE_2_ZERO, SPARE_4_ZERO } from "@/lib/crypto/base64url";
 import { HmacKey } from "@/lib/crypto/hmac";
 import { env } from "@/lib/env";
 import { issueTicket, ticketCookieName, ticketSetCookie, userFromTicket } from "./lane-ticket";
@@ -168,9 +169,9 @@ function oneSpelling(part: string): boolean {
     case 0:
       return true;
     case 2:
-      return "AQgw".includes(last); // 4 spare bits
+      return SPARE_4_ZERO.includes(last);
     case 3:
-      return "AEIMQUYcgkosw048".includes(last); // 2 spare bits
+      return SPARE_2_ZERO.includes(last);
     default:
       return false; // no byte string encodes to this length
   }
@@ -393,11 +394,19 @@ export function readSession(
       return null;
     }
     store.remembered++;
-    // The ticket this process made for the session came back: the browser has it. (Whether to
-    // send one again is all this decides: the user comes from the kept session.)
     if (!sendTicket || (kept.ticketMac !== undefined && ticket?.endsWith(kept.ticketMac)))
+      return { user: kept.user }; // the browser has the ticket this process made for it
+    // Whether to send a ticket is all that is left to decide (the user comes from the kept
+    // session): not when the browser has a valid one, made by another instance.
+    if (
+      ticket !== undefined &&
+      userFromTicket(ticket, cookie.name, cookie.value, secret, now)?.id === kept.user.id
+    ) {
+      // A copy: a slice would keep the whole Cookie header alive.
+      kept.ticketMac = Buffer.from(ticket.slice(-43), "latin1").toString("latin1");
       return { user: kept.user };
-    return withTicket(kept, cookie, secret, now);
+    }
+    return withFreshTicket(kept, cookie, secret, now);
   }
   if (ticket !== undefined) {
     const user = userFromTicket(ticket, cookie.name, cookie.value, secret, now);
@@ -432,14 +441,14 @@ export function readSession(
     ticketMac: undefined, // set below: one shape for every entry
   };
   keep(value, seen);
-  return sendTicket ? withTicket(seen, cookie, secret, now) : { user };
+  return sendTicket ? withFreshTicket(seen, cookie, secret, now) : { user };
 }
 
 /**
  * The read of a kept session, with a fresh lane ticket for it (its MAC noted on the entry, so the
  * browser sending it back costs no new one).
  */
-function withTicket(
+function withFreshTicket(
   seen: Seen,
   cookie: { name: string; value: string },
   secret: string,

@@ -60,9 +60,10 @@ function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiR
 /**
  * The reply, carrying the lane ticket the session read made (lib/auth/lane-ticket.ts) when the
  * request came without a valid one: the shopper's next request to a hot route, on any instance,
- * is then vouched for by one HMAC instead of a decrypt.
+ * is then vouched for by one HMAC instead of a decrypt. ApiReply's headers hold one value per
+ * name, so this is the only cookie an answer may set.
  */
-function withTicket(session: SessionRead, reply: ApiReply): ApiReply {
+function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
   if (!session.setCookie) return reply;
   return { ...reply, headers: { ...reply.headers, "set-cookie": session.setCookie } };
 }
@@ -102,7 +103,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
 export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
   const session = readSession(req.cookie, true);
   if (!session) return unauthenticated();
-  return withTicket(session, await myState(saleId, session.user, req));
+  return withSetCookie(session, await myState(saleId, session.user, req));
 }
 
 async function myState(saleId: string, user: SessionUser, req: ApiRequest): Promise<ApiReply> {

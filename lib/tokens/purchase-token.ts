@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify } from "jose";
+import { MAC_32_PATTERN } from "@/lib/crypto/base64url";
 import { env } from "@/lib/env";
 
 /**
@@ -22,7 +23,7 @@ const ISSUER = "stampede";
  * with its two spare bits zero). The decoder forgives padding, whitespace and spare bits, so
  * without this one token would have many spellings that all verify.
  */
-const COMPACT_HS256 = /^[\w-]+\.[\w-]+\.[\w-]{42}[AEIMQUYcgkosw048]$/;
+const COMPACT_HS256 = new RegExp(`^[\\w-]+\\.[\\w-]+\\.${MAC_32_PATTERN}$`);
 /** The HMAC key, imported once per secret (jose would import a raw secret on every call). */
 const keys = new Map<string, Promise<CryptoKey>>();
 const key = (secret: Uint8Array | string = env().TOKEN_SECRET): Promise<CryptoKey> => {
