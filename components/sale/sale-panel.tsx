@@ -69,7 +69,7 @@ export function SalePanel({ sale, productSlug, productName }: Props) {
   // While in line, watch for the unit coming back; while holding, keep the timer honest.
   const meInterval =
     answer?.status === "in_line" ? 1_500 : answer?.status === "secured" ? 5_000 : 0;
-  const me = useMyState(sale.id, signedIn, meInterval);
+  const me = useMyState(sale.id, signedIn, meInterval, session.data?.expires);
   const mine = answerFromMe(me.data);
   // What the shopper sees: their click's answer, moved on by what "me" says since (a unit came
   // back to them in line, or they bought it) — and, before any click, what they already hold.

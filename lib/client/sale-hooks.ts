@@ -56,16 +56,38 @@ export function useSaleState(saleId: string, fallback?: PublicSaleState) {
   });
 }
 
-export function useMyState(saleId: string, enabled: boolean, intervalMs: number) {
+/**
+ * The shopper's own state (`/me`). With `sessionVersion` (the `expires` of the session the page
+ * read last), `/me` is asked again each time the session has been read, after it: Auth.js
+ * rewrites its cookie on every session read, and `/me` then answers with a lane ticket that fits
+ * the new cookie (lib/auth/lane-ticket.ts), for the presses that follow. Asked at the same time,
+ * on a tab's return, it would carry the old cookie. Its own revalidation on focus is off then:
+ * the session's brings it.
+ */
+export function useMyState(
+  saleId: string,
+  enabled: boolean,
+  intervalMs: number,
+  sessionVersion?: string,
+) {
   const refreshInterval = useMemo(() => (intervalMs > 0 ? jittered(intervalMs) : 0), [intervalMs]);
-  return useSWR<MyState>(enabled ? `/api/sales/${saleId}/me` : null, timedJson, {
-    refreshInterval,
-    revalidateOnFocus: true,
-    dedupingInterval: 300,
-  });
+  return useSWR<MyState, Error, [string, string] | null>(
+    enabled ? [`/api/sales/${saleId}/me`, sessionVersion ?? ""] : null,
+    ([url]) => timedJson<MyState>(url),
+    {
+      refreshInterval,
+      revalidateOnFocus: sessionVersion === undefined,
+      dedupingInterval: 300,
+      keepPreviousData: true,
+    },
+  );
 }
 
-type Session = { user?: { id?: string; name?: string | null; role?: string } } | null;
+type Session = {
+  user?: { id?: string; name?: string | null; role?: string };
+  /** When the session expires; Auth.js moves it on every session read. */
+  expires?: string;
+} | null;
 export function useSession() {
   return useSWR<Session>("/api/auth/session", async (url: string) => {
     const res = await fetch(url, { credentials: "same-origin" });
