@@ -158,3 +158,22 @@ test("works by keyboard on a phone-sized screen", async ({ page, context }) => {
   await expect(p.result()).toBeFocused();
   await shot(page, "sale-phone");
 });
+
+test("the sale panel's /me hands the browser a lane ticket; signing out takes it with the session", async ({
+  page,
+  context,
+}) => {
+  const [shopper] = await createShoppers(1);
+  const { product } = await createSale({ startsInMs: 10 * 60_000, stock: 3 });
+  await signInAs(context, shopper!);
+  await new ProductPage(page).open(product.slug);
+  const cookie = async (name: string) => (await context.cookies()).find((c) => c.name === name);
+  await expect
+    .poll(() => cookie("stampede.lane"))
+    .toMatchObject({ httpOnly: true, path: "/api/", sameSite: "Lax" });
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  expect(await cookie("authjs.session-token")).toBeUndefined();
+  expect(await cookie("stampede.lane")).toBeUndefined();
+});

@@ -1,11 +1,12 @@
 "use server";
 
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { db } from "@/db";
 import { users } from "@/db/schema";
 import { signIn, signOut } from "@/lib/auth";
 import { refuseAuthAttempt } from "@/lib/auth/attempts";
+import { TICKET_COOKIES } from "@/lib/auth/lane-ticket";
 import { hashPassword } from "@/lib/auth/password";
 import { withRequestId } from "@/lib/request-id";
 import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
@@ -92,5 +93,17 @@ async function signUpWith(form: FormData, h: RequestHeaders): Promise<AuthFormSt
 }
 
 export async function signOutAction(): Promise<void> {
+  // The lane ticket (lib/auth/lane-ticket.ts) counts for nothing without the session, but it
+  // names the user, so it goes too. It is sent to /api/ only: this request cannot tell whether
+  // there is one, so both names are cleared.
+  const jar = await cookies();
+  for (const name of TICKET_COOKIES)
+    jar.set(name, "", {
+      path: "/api/",
+      maxAge: 0,
+      httpOnly: true,
+      sameSite: "lax",
+      secure: name.startsWith("__Secure-"),
+    });
   await signOut({ redirectTo: "/" });
 }
