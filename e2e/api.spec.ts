@@ -297,42 +297,57 @@ for (const lane of ["fast", "next"] as const) {
   });
 }
 
-test("a lane ticket from /me on the fast lane vouches for the press in the other process, without a decrypt", async ({
-  playwright,
+test("a lane ticket from /me vouches for the press in the other process, without a decrypt", async ({
+  request,
 }) => {
-  // A context of its own, which keeps no cookies between requests: every header is ours.
-  const request = await playwright.request.newContext({ baseURL });
-  const [shopper] = await shoppers(1);
+  // Node's fetch, which keeps no cookies: every Cookie header is the one written here.
+  const call = (method: string, path: string, headers: Record<string, string>) =>
+    fetch(`${baseURL}${path}`, { method, headers });
+  const setCookie = (res: Response) => res.headers.get("set-cookie") ?? undefined;
+  const TICKET_COOKIE =
+    /^(stampede\.lane=[\w.-]+); Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/;
+  const [shopper, fresh, other] = await shoppers(3);
   const { saleId } = await createSale({ stock: 5 });
-  const me = await request.get(`/api/sales/${saleId}/me`, { headers: { cookie: shopper!.cookie } });
-  expect(me.status()).toBe(200);
-  const setCookie = me.headers()["set-cookie"] ?? "";
-  expect(setCookie).toMatch(
-    /^stampede\.lane=[\w.-]+; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/,
-  );
-  const ticket = setCookie.slice(0, setCookie.indexOf(";"));
+  const me = `/api/sales/${saleId}/me`;
 
+  const first = await call("GET", me, { cookie: shopper!.cookie });
+  expect(first.status).toBe(200);
+  const ticket = TICKET_COOKIE.exec(setCookie(first) ?? "")?.[1];
+  expect(ticket).toBeDefined();
+  // Sent back, it is the one this process made: nothing new to send.
+  const again = await call("GET", me, { cookie: `${shopper!.cookie}; ${ticket}` });
+  expect(again.status).toBe(200);
+  expect(setCookie(again)).toBeUndefined();
+  // The route handler makes the very same ticket for the same session.
+  const next = await call("GET", me, { cookie: shopper!.cookie, "x-stampede-lane": "next" });
+  expect(next.headers.get("x-stampede-lane")).toBeNull();
+  expect(TICKET_COOKIE.exec(setCookie(next) ?? "")?.[1]).toBe(ticket);
+
+  // A shopper the Next.js process has never read, with the ticket the fast lane's /me sent.
+  const freshTicket = TICKET_COOKIE.exec(
+    setCookie(await call("GET", me, { cookie: fresh!.cookie })) ?? "",
+  )?.[1];
+  expect(freshTicket).toBeDefined();
   const before = await sessionReads(request);
-  // The Next.js process has never read this session: the ticket alone vouches for it.
-  const press = await request.post(`/api/sales/${saleId}/token`, {
-    headers: { cookie: `${shopper!.cookie}; ${ticket}`, "x-stampede-lane": "next" },
+  const press = await call("POST", `/api/sales/${saleId}/token`, {
+    cookie: `${fresh!.cookie}; ${freshTicket}`,
+    "x-stampede-lane": "next",
   });
   expect((await press.json()).status).toBe("secured");
-  expect(press.headers()["set-cookie"]).toBeUndefined(); // it has one: nothing new to send
+  expect(setCookie(press)).toBeUndefined(); // presses never hand tickets out
   const after = await sessionReads(request);
   expect(after.ticketed - before.ticketed).toBe(1);
   expect(after.decrypted - before.decrypted).toBe(0);
 
   // Beside another shopper's session the ticket counts for nothing: that session is read.
-  const [other] = await shoppers(1);
-  const theirs = await request.post(`/api/sales/${saleId}/token`, {
-    headers: { cookie: `${other!.cookie}; ${ticket}`, "x-stampede-lane": "next" },
+  const theirs = await call("POST", `/api/sales/${saleId}/token`, {
+    cookie: `${other!.cookie}; ${freshTicket}`,
+    "x-stampede-lane": "next",
   });
   expect((await theirs.json()).status).toBe("secured");
-  const mine = await request.get(`/api/sales/${saleId}/me`, { headers: { cookie: other!.cookie } });
+  const mine = await call("GET", me, { cookie: other!.cookie });
   expect((await mine.json()).status).toBe("holding"); // the hold is theirs
   const last = await sessionReads(request);
   expect(last.ticketed - after.ticketed).toBe(0);
   expect(last.decrypted - after.decrypted).toBe(2); // one per process
-  await request.dispose();
 });

@@ -7,6 +7,7 @@ import pg from "pg";
 import { createClient } from "redis";
 import { Pool } from "undici";
 import { issueTicket, ticketCookieName } from "@/lib/auth/lane-ticket";
+import { laneTicket } from "@/bench/herd/http-client";
 import { prepareDb } from "@/scripts/lib/prepare-db";
 import { waitForPort } from "@/scripts/lib/services";
 
@@ -176,7 +177,7 @@ async function visit(
     await res.body.dump();
     if (res.statusCode !== 200) throw new Error(`GET ${url}: ${res.statusCode}`);
     const set = res.headers["set-cookie"];
-    const ticket = String(Array.isArray(set) ? set[0] : (set ?? "")).split(";")[0]!;
+    const ticket = set === undefined ? undefined : laneTicket(set);
     if (ticket) requests[i]!.cookie += `; ${ticket}`;
   });
   await pool.close();
