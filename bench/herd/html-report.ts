@@ -213,7 +213,7 @@ export function renderHtml(r: HerdReport, jsonName: string): string {
         v,
       ]),
       ...Object.entries(server.checkout).map(([k, v]) => [`checkouts: <code>${esc(k)}</code>`, v]),
-      ...Object.entries(server.sessionReads ?? {}).map(([k, v]) => [
+      ...Object.entries(server.sessionReads).map(([k, v]) => [
         `session cookies read: <code>${esc(k)}</code> (<code>stampede_session_reads_total</code>)`,
         v,
       ]),

@@ -59,7 +59,7 @@ export const countersDelta = (a: ShopCounters, b: ShopCounters): ShopCounters =>
   redisCommands: b.redisCommands - a.redisCommands,
   buyNow: diff(a.buyNow, b.buyNow),
   checkout: diff(a.checkout, b.checkout),
-  sessionReads: diff(a.sessionReads ?? {}, b.sessionReads ?? {}),
+  sessionReads: diff(a.sessionReads, b.sessionReads),
 });
 
 /** Several instances' counters as one shop's. */

@@ -33,14 +33,18 @@ export const TICKET_MAX_S = 24 * 3600;
 const TAG_CHARS = 43;
 const MAC_CHARS = 43;
 /** Auth.js user ids here are UUIDs; anything outside this never gets a ticket. */
-const TICKET_BODY = /^[\w-]{1,64}\.[sm]\.\d{1,12}$/;
+const BODY = String.raw`([\w-]{1,64})\.([sm])\.(\d{1,12})`;
+const TICKET_BODY = new RegExp(`^${BODY}$`);
 /** A whole ticket, its MAC in its one spelling (lib/crypto/base64url.ts). */
-const TICKET = new RegExp(`^(([\\w-]{1,64})\\.([sm])\\.(\\d{1,12}))\\.(${MAC_32_PATTERN})$`);
+const TICKET = new RegExp(`^(${BODY})\\.(${MAC_32_PATTERN})$`);
 const MAX_TICKET_CHARS = 64 + 2 + 1 + 12 + 1 + MAC_CHARS + 2;
 
 export type TicketUser = { id: string; role: Role };
 /** A ticket made: the cookie's value, its Max-Age, and its MAC alone (the value's last part). */
 export type Ticket = { value: string; maxAgeS: number; mac: string };
+/** A ticket's MAC: its last part, as a string of its own (a slice would keep the source alive). */
+export const ticketMac = (ticket: string): string =>
+  Buffer.from(ticket.slice(-MAC_CHARS), "latin1").toString("latin1");
 
 /** Both names a ticket cookie may have. */
 export const TICKET_COOKIES = ["stampede.lane", "__Secure-stampede.lane"] as const;

@@ -10,7 +10,13 @@ import type { Role } from "@/db/schema";
 import { SPARE_2_ZERO, SPARE_4_ZERO } from "@/lib/crypto/base64url";
 import { HmacKey } from "@/lib/crypto/hmac";
 import { env } from "@/lib/env";
-import { issueTicket, ticketCookieName, ticketSetCookie, userFromTicket } from "./lane-ticket";
+import {
+  issueTicket,
+  ticketCookieName,
+  ticketMac,
+  ticketSetCookie,
+  userFromTicket,
+} from "./lane-ticket";
 
 /**
  * Reads the Auth.js session straight from the request's cookie (the same encrypted JWT,
@@ -267,7 +273,7 @@ type Seen = {
   expMs: number;
   name: string;
   secret: string;
-  /** The MAC of the lane ticket last made for this session (see readSession): 43 characters. */
+  /** The MAC of the lane ticket the browser holds for this session, as far as we know. */
   ticketMac?: string;
 };
 /**
@@ -402,8 +408,7 @@ export function readSession(
       ticket !== undefined &&
       userFromTicket(ticket, cookie.name, cookie.value, secret, now)?.id === kept.user.id
     ) {
-      // A copy: a slice would keep the whole Cookie header alive.
-      kept.ticketMac = Buffer.from(ticket.slice(-43), "latin1").toString("latin1");
+      kept.ticketMac = ticketMac(ticket);
       return { user: kept.user };
     }
     return withFreshTicket(kept, cookie, secret, now);
