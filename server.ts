@@ -2,6 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import { armThrough } from "@/lib/gate/arm";
 import { matchFastLane, serveFastLane } from "@/lib/http/fast-lane";
+import { settleForwarding } from "@/lib/http/forwarded";
 import { createNextProxy } from "@/lib/http/next-proxy";
 import { startNextProcess } from "@/lib/http/two-processes";
 import { apiHeaders } from "@/lib/http/node-adapter";
@@ -53,6 +54,7 @@ async function main() {
   const proxy = createNextProxy(nextProcess.socketPath, port);
 
   const server = http.createServer((req, res) => {
+    settleForwarding(req); // X-Forwarded-* believed from TRUSTED_PROXIES only
     const fast = matchFastLane(req);
     if (fast && (ownDatabase || fast.kind !== "order")) return void serveFastLane(fast, req, res);
     if (req.url === "/api/metrics" && req.method === "GET" && !req.headers["x-stampede-lane"]) {

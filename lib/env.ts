@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -18,6 +19,34 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), {
       message: `must start with ${protocols.join(" or ")}`,
     });
+
+/** One address or CIDR block, e.g. "10.0.0.5" or "10.0.0.0/8" or "fd00::/8". */
+export type TrustedProxy = { address: string; prefix: number; family: "ipv4" | "ipv6" };
+
+const trustedProxies = z
+  .string()
+  .default("")
+  .transform((v, ctx) => {
+    const out: TrustedProxy[] = [];
+    for (const part of v
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [address = "", bits, extra] = part.split("/");
+      const version = isIP(address);
+      const max = version === 6 ? 128 : 32;
+      const prefix = bits === undefined ? max : /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+      if (!version || extra !== undefined || !(prefix >= 0 && prefix <= max)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${part}" is not an IP address or CIDR block (e.g. 10.0.0.5 or 10.0.0.0/8)`,
+        });
+        return z.NEVER;
+      }
+      out.push({ address, prefix, family: version === 6 ? "ipv6" : "ipv4" });
+    }
+    return out;
+  });
 
 const schema = z
   .object({
@@ -60,6 +89,20 @@ const schema = z
         }
         return out;
       }),
+    /**
+     * Load balancers whose X-Forwarded-For is believed (lib/http/forwarded.ts). Empty: none, and
+     * the client is the socket's peer.
+     */
+    TRUSTED_PROXIES: trustedProxies,
+    /**
+     * "1": a request with `x-stampede-lane: next` goes to the Next.js route handlers instead of
+     * the fast lane (contract tests, benchmarks). Unset, the header is ignored: a client could
+     * otherwise send its presses down the slower path. Not for production.
+     */
+    ALLOW_LANE_OVERRIDE: z
+      .enum(["0", "1", ""])
+      .default("")
+      .transform((v) => v === "1"),
     /** Holds shorter than this are refused by the sale validator (seconds). */
     MIN_HOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   })
@@ -81,6 +124,8 @@ export type LocalSecrets = {
   TOKEN_SECRET: string;
   NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: string;
   METRICS_TOKEN: string;
+  /** The private redis-server's `requirepass` (scripts/lib/services.ts); not an app setting. */
+  REDIS_PASSWORD: string;
 };
 
 export function localSecrets(): LocalSecrets {
@@ -94,6 +139,7 @@ export function localSecrets(): LocalSecrets {
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY:
       kept.NEXT_SERVER_ACTIONS_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
     METRICS_TOKEN: kept.METRICS_TOKEN ?? randomBytes(18).toString("base64url"),
+    REDIS_PASSWORD: kept.REDIS_PASSWORD ?? randomBytes(24).toString("hex"),
   };
   if (Object.keys(kept).length !== Object.keys(secrets).length) {
     mkdirSync(path.dirname(file), { recursive: true });

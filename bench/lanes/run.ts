@@ -258,6 +258,7 @@ async function main() {
     REDIS_PREFIX: `lanes${Date.now().toString(36)}:`,
     LOG_LEVEL: "error",
     AUTH_TRUST_HOST: "true",
+    ALLOW_LANE_OVERRIDE: "1", // the "next" lane is reached with x-stampede-lane: next
   };
   await prepareDb(env, { withSeed: true });
   const db = new pg.Client({ connectionString: env.DATABASE_URL });

@@ -39,6 +39,11 @@ async function main() {
     RATE_LIMITS: "buyNow=5/2s",
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     AUTH_TRUST_HOST: "true",
+    // The browser and most specs play the load balancer (they may set X-Forwarded-For); a spec
+    // that plays an outside client connects from another loopback address.
+    TRUSTED_PROXIES: "127.0.0.1",
+    // The contract tests reach the route handlers with x-stampede-lane: next.
+    ALLOW_LANE_OVERRIDE: "1",
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   };
   await prepareDb(env, { withSeed: true });

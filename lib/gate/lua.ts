@@ -117,7 +117,8 @@ end
  * one round trip per Buy Now, and a press is counted and answered atomically. The window is
  * @upstash/ratelimit's sliding window (the previous fixed window's count, weighted by how much of
  * it still overlaps, plus the current one's); a refused press is not counted, and its wait runs to
- * the end of the current fixed window. One field per shopper in one hash per sale, which expires
+ * the end of the current fixed window. Presses while the sale is not live are not counted: a page
+ * that makes a signed-in shopper press before the start must not use up their presses for it. One field per shopper in one hash per sale, which expires
  * two windows after the last press.
  */
 export const grantLua = `${prelude}
@@ -125,6 +126,10 @@ local user, reap_limit, presses, window = ARGV[1], tonumber(ARGV[2]), tonumber(A
 local meta = load_meta()
 if not meta then return cjson.encode({ s = 'not_armed' }) end
 local now = now_ms()
+local p = phase(meta, now)
+if p == 'ended' then return cjson.encode({ s = 'ended', endsAt = meta.endsAt, now = now }) end
+if p == 'not_started' then return cjson.encode({ s = 'not_started', startsAt = meta.startsAt, now = now }) end
+if p == 'paused' then return cjson.encode({ s = 'paused', now = now }) end
 if presses > 0 and window > 0 then
   local w = math.floor(now / window)
   local cur, prev = 0, 0
@@ -140,10 +145,6 @@ if presses > 0 and window > 0 then
   redis.call('HSET', K_PRESSES, user, string.format('%d:%d:%d', w, cur + 1, prev))
   redis.call('PEXPIRE', K_PRESSES, window * 2)
 end
-local p = phase(meta, now)
-if p == 'ended' then return cjson.encode({ s = 'ended', endsAt = meta.endsAt, now = now }) end
-if p == 'not_started' then return cjson.encode({ s = 'not_started', startsAt = meta.startsAt, now = now }) end
-if p == 'paused' then return cjson.encode({ s = 'paused', now = now }) end
 
 local h = live_hold(user, now)
 if h then return cjson.encode({ s = 'secured', hold = h.id, exp = h.exp, pos = h.pos, now = now }) end

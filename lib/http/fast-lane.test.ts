@@ -11,6 +11,7 @@ import {
   snapshotSale,
   type StateSnapshot,
 } from "@/test/support/hostile";
+import { env } from "@/lib/env";
 import { MAX_JSON_BYTES } from "./adapters";
 import { matchFastLane, serveFastLane } from "./fast-lane";
 
@@ -148,6 +149,56 @@ describe("paths", () => {
     );
     expect(errors).toEqual([]);
     expect(await snapshotSale(saleId)).toEqual(before);
+  });
+});
+
+describe("x-stampede-lane: next", () => {
+  it("is ignored unless ALLOW_LANE_OVERRIDE is set: a client cannot send Buy Now the slow way", async () => {
+    const cookie = await sessionCookieFor(freshShopper());
+    const press = () =>
+      send("POST", `/api/sales/${saleId}/token`, { cookie, "x-stampede-lane": "next" });
+    const settings = env();
+    const was = settings.ALLOW_LANE_OVERRIDE;
+    try {
+      settings.ALLOW_LANE_OVERRIDE = false;
+      const fast = await press();
+      expect(fast.headers["x-stampede-lane"]).toBe("fast");
+      settings.ALLOW_LANE_OVERRIDE = true;
+      expect((await press()).status).toBe(418); // handed to Next.js
+    } finally {
+      settings.ALLOW_LANE_OVERRIDE = was;
+    }
+  });
+});
+
+describe("cross-site presses", () => {
+  it("Buy Now and checkout with a foreign Origin or Sec-Fetch-Site: 403, nothing counted", async () => {
+    const cookie = await sessionCookieFor(freshShopper());
+    const saleId = (await createLiveSale({ stock: 3 })).sale.id;
+    const snapshot = await snapshotSale(saleId);
+    for (const h of [
+      { origin: "http://127.0.0.1:1" },
+      { origin: "null" },
+      { "sec-fetch-site": "same-site" },
+      { "sec-fetch-site": "cross-site", origin: `http://127.0.0.1:${port}` },
+    ]) {
+      const press = await send("POST", `/api/sales/${saleId}/token`, { cookie, ...h });
+      expect(press.status, JSON.stringify(h)).toBe(403);
+      const pay = await send(
+        "POST",
+        "/api/orders",
+        { cookie, "content-type": "application/json", ...h },
+        '{"token":"x"}',
+      );
+      expect(pay.status, JSON.stringify(h)).toBe(403);
+    }
+    expect(await snapshotSale(saleId)).toEqual(snapshot);
+    const own = await send("POST", `/api/sales/${saleId}/token`, {
+      cookie,
+      origin: `http://127.0.0.1:${port}`,
+      "sec-fetch-site": "same-origin",
+    });
+    expect(own.status).toBe(200);
   });
 });
 

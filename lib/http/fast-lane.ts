@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { requestIdFrom } from "@/lib/request-id";
 import { readJsonBody, sendReply } from "./node-adapter";
+import { CROSS_SITE_REPLY, isCrossSite } from "./same-origin";
 import { getMyState, getSaleState, postOrder, postToken, type ApiReply } from "./sale-api";
 
 /**
  * The fast lane: the hot sale routes answered straight from node:http, skipping Next.js's
  * request machinery, with the very functions the route handlers call (lib/http/sale-api.ts).
- * Anything else — or a request carrying `x-stampede-lane: next`, used by the contract tests and
- * benchmarks to reach the route handlers — goes to Next.js. Every Buy Now pays for what runs
+ * Anything else — or, where ALLOW_LANE_OVERRIDE is set, a request carrying `x-stampede-lane: next`,
+ * used by the contract tests and benchmarks to reach the route handlers — goes to Next.js. Every Buy Now pays for what runs
  * here, so it allocates little: a route is a small record, not a closure, and the reply's
  * headers go out in one writeHead.
  */
@@ -34,7 +36,7 @@ function decodeSegment(segment: string): string {
 }
 
 export function matchFastLane(req: IncomingMessage): FastRoute | null {
-  if (req.headers["x-stampede-lane"] === "next") return null;
+  if (req.headers["x-stampede-lane"] === "next" && env().ALLOW_LANE_OVERRIDE) return null;
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
@@ -52,6 +54,8 @@ export function matchFastLane(req: IncomingMessage): FastRoute | null {
  * function's own promise, without the extra promise and ticks an async wrapper would add.
  */
 function reply(route: FastRoute, req: IncomingMessage, requestId: string): Promise<ApiReply> {
+  if ((route.kind === "token" || route.kind === "order") && isCrossSite((n) => req.headers[n]))
+    return Promise.resolve(CROSS_SITE_REPLY);
   switch (route.kind) {
     case "token":
       return postToken(route.saleId, { cookie: req.headers.cookie ?? null, requestId });

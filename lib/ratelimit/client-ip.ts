@@ -1,25 +1,20 @@
 import { isIP } from "node:net";
 
 /**
- * The client address a per-IP limit counts against.
- *
- * Trust assumption: the shop runs behind exactly one reverse proxy or load balancer that
- * appends the address it received the connection from to `x-forwarded-for` (nginx
- * `$proxy_add_x_forwarded_for`, cloud load balancers) or sets `x-real-ip`. So the *last* hop
- * of `x-forwarded-for` is the one our proxy wrote; earlier hops are whatever the client sent
- * and are ignored. Without such a proxy, Next.js fills `x-forwarded-for` with the socket
- * address only when the request has none, so a client could pick its own bucket: deploy
- * behind a proxy. A value that is not an IP address counts as "unknown" (one shared bucket).
- * IPv6 clients count by their /64, since one subscriber usually holds a whole /64.
+ * The client address a per-IP limit counts against: the `x-forwarded-for` that server.ts wrote
+ * after deciding who the client is (lib/http/forwarded.ts: the socket's peer, or the right-most
+ * address a trusted proxy vouched for). Whatever the client sent in that header is gone by then.
+ * The last hop is taken, so a chain that reached here another way (`next dev`, which fills the
+ * header only when it is missing) is read as the one appending proxy in front would have it.
+ * A value that is not an IP address counts as "unknown" (one shared bucket). IPv6 clients count
+ * by their /64, since one subscriber usually holds a whole /64.
  */
 
 type HeaderReader = { get(name: string): string | null };
 
 export function clientIp(headers: HeaderReader): string {
   const forwarded = headers.get("x-forwarded-for");
-  const candidate = forwarded
-    ? forwarded.slice(forwarded.lastIndexOf(",") + 1).trim()
-    : headers.get("x-real-ip")?.trim();
+  const candidate = forwarded?.slice(forwarded.lastIndexOf(",") + 1).trim();
   if (!candidate) return "unknown";
   // "::ffff:1.2.3.4" is the same client as "1.2.3.4".
   const ip = candidate.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");

@@ -1,6 +1,7 @@
 import { deleteOrphanImages, imageUrl, insertImage } from "@/db/admin-queries";
 import { checkImage, IMAGE_MAX_BYTES } from "@/lib/admin/image";
 import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
+import { crossSiteResponse } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
 
 export const dynamic = "force-dynamic";
@@ -15,18 +16,6 @@ const json = (body: unknown, status: number) =>
   Response.json(body, { status, headers: { "cache-control": "no-store" } });
 const refuse = (error: string, status = 400) =>
   json({ status: "invalid", fieldErrors: { imageId: error } }, status);
-
-/** Like server actions: a browser's Origin, when sent, must be this host. */
-function sameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return true;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 /** The body, or null once it passes `max` bytes (read no further than that). */
 async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
@@ -50,8 +39,8 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array | n
 export async function POST(request: Request) {
   const g = await requireMerchant();
   if (!g.ok) return refusalResponse(g);
-  if (!sameOrigin(request))
-    return json({ status: "forbidden", message: "Cross-site upload refused." }, 403);
+  const crossSite = crossSiteResponse(request);
+  if (crossSite) return crossSite;
 
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > IMAGE_MAX_BYTES) return refuse("The image must be 2 MB or smaller", 413);

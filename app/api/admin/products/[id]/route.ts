@@ -1,3 +1,4 @@
+import { crossSiteResponse } from "@/lib/http/same-origin";
 import { requireMerchant, refusalResponse } from "@/lib/auth/guards";
 import { isUuid } from "@/lib/gate/buy-now";
 import { productPatchSchema, updateProduct } from "@/lib/catalog/update-product";
@@ -7,6 +8,8 @@ export const dynamic = "force-dynamic";
 
 /** PATCH a product's name, description or price (merchants; JSON API for integrations). */
 export async function PATCH(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const crossSite = crossSiteResponse(request);
+  if (crossSite) return crossSite;
   const guard = await requireMerchant();
   if (!guard.ok) return refusalResponse(guard);
   const { id } = await params;
