@@ -4,12 +4,14 @@ import { cookies, headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { db } from "@/db";
 import { users } from "@/db/schema";
-import { signIn, signOut } from "@/lib/auth";
+import { currentUser, signIn, signOut } from "@/lib/auth";
 import { refuseAuthAttempt } from "@/lib/auth/attempts";
 import { TICKET_COOKIES } from "@/lib/auth/lane-ticket";
 import { hashPassword } from "@/lib/auth/password";
+import { changePassword } from "@/lib/auth/password-change";
+import { weakPasswordMessage } from "@/lib/auth/password-strength";
 import { withRequestId } from "@/lib/request-id";
-import { signInSchema, signUpSchema } from "@/lib/auth/schemas";
+import { changePasswordSchema, signInSchema, signUpSchema } from "@/lib/auth/schemas";
 import { safeRedirect } from "@/lib/safe-redirect";
 
 export type AuthFormState =
@@ -88,6 +90,42 @@ async function signUpWith(form: FormData, h: RequestHeaders): Promise<AuthFormSt
     email,
     password,
     redirectTo: safeRedirect(form.get("callbackUrl")),
+  });
+  return { status: "idle" };
+}
+
+export async function changePasswordAction(
+  _prev: AuthFormState,
+  form: FormData,
+): Promise<AuthFormState> {
+  const h = await headers();
+  return withRequestId(h, () => changePasswordWith(form, h));
+}
+
+/**
+ * A new password for the signed-in user: the current one must be right (guesses count against
+ * the per-IP sign-in limit), the new one strong. Every session of the user ends, this one too;
+ * this browser is then signed in again with the new password.
+ */
+async function changePasswordWith(form: FormData, h: RequestHeaders): Promise<AuthFormState> {
+  const user = await currentUser();
+  if (!user) return { status: "failed", message: "Sign in first." };
+  const parsed = changePasswordSchema.safeParse({
+    current: form.get("current"),
+    password: form.get("password"),
+  });
+  if (!parsed.success) return { status: "invalid", fieldErrors: firstErrors(parsed.error.issues) };
+  const weak = weakPasswordMessage(parsed.data.password, [user.name ?? "", user.email]);
+  if (weak) return { status: "invalid", fieldErrors: { password: weak } };
+  const refused = await refuseAuthAttempt("signIn", h);
+  if (refused) return { status: "failed", message: refused.message };
+  const changed = await changePassword(user.id, parsed.data.current, parsed.data.password);
+  if (!changed.ok)
+    return { status: "invalid", fieldErrors: { current: "That is not your current password." } };
+  await signIn("credentials", {
+    email: changed.email,
+    password: parsed.data.password,
+    redirectTo: "/account?password=changed",
   });
   return { status: "idle" };
 }

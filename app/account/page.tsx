@@ -13,18 +13,30 @@ const date = new Intl.DateTimeFormat("en-US", {
   timeZone: "UTC",
 });
 
-export default async function AccountPage() {
+export default async function AccountPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ password?: string }>;
+}) {
   const user = await currentUser();
   if (!user) redirect("/sign-in?callbackUrl=/account");
   const orders = await listOrdersForUser(user.id);
+  const changed = (await searchParams).password === "changed";
   return (
     <section aria-labelledby="account-title">
       <div className="section-title">
         <h1 id="account-title" style={{ margin: 0 }}>
           Hi{user.name ? `, ${user.name}` : ""}
         </h1>
-        <span className="muted">{user.email}</span>
+        <span className="muted">
+          {user.email} · <Link href="/account/password">Change password</Link>
+        </span>
       </div>
+      {changed && (
+        <p className="notice" role="status">
+          Your password was changed and every other session was signed out.
+        </p>
+      )}
       <h2>Your orders</h2>
       {orders.length === 0 ? (
         <p className="empty">

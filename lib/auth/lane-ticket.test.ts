@@ -18,7 +18,7 @@ import {
 
 const NAME = "authjs.session-token";
 const SECRET = "lane-ticket-test-secret-0123456789abcdef";
-const USER = { id: "0b6f7c1e-2f4a-4c8e-9a51-3d2b1f0e9c77", role: "shopper" as const };
+const USER = { id: "0b6f7c1e-2f4a-4c8e-9a51-3d2b1f0e9c77", role: "shopper" as const, sv: 0 };
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const nowS = NOW / 1000;
 const session = (sub = USER.id) =>
@@ -42,7 +42,7 @@ describe("lane tickets", () => {
     const jwe = await session();
     const t = ticketFor(jwe);
     expect(t.maxAgeS).toBe(3600);
-    expect(t.value).toMatch(/^[\w-]+\.s\.\d+\.[\w-]{43}$/);
+    expect(t.value).toMatch(/^[\w-]+\.s\.0\.\d+\.[\w-]{43}$/);
     expect(userFromTicket(t.value, NAME, jwe, SECRET, NOW)).toEqual(USER);
     expect(userFromTicket(t.value, NAME, jwe, SECRET, (nowS + 3599) * 1000)).toEqual(USER);
     expect(userFromTicket(t.value, NAME, jwe, SECRET, (nowS + 3600) * 1000)).toBeNull();
@@ -96,18 +96,20 @@ describe("lane tickets", () => {
     expect(userFromTicket(secure, NAME, jwe, SECRET, NOW)).toBeNull();
   });
 
-  it("refuses every edit: the id, the role, the expiry, the MAC, and another spelling", async () => {
+  it("refuses every edit: the id, the role, the version, the expiry, the MAC, and another spelling", async () => {
     const jwe = await session();
     const t = ticketFor(jwe).value;
-    const [id, role, exp, mac] = t.split(".") as [string, string, string, string];
+    const [id, role, sv, exp, mac] = t.split(".") as [string, string, string, string, string];
     const edits = [
-      [`${id.slice(0, -1)}0`, role, exp, mac],
-      [id, "m", exp, mac],
-      [id, role, String(Number(exp) + 86400), mac],
-      [id, role, `0${exp}`, mac],
-      [id, role, exp, `${mac.slice(0, -1)}${mac.endsWith("A") ? "E" : "A"}`],
+      [`${id.slice(0, -1)}0`, role, sv, exp, mac],
+      [id, "m", sv, exp, mac],
+      [id, role, "1", exp, mac],
+      [id, role, `0${sv}`, exp, mac],
+      [id, role, sv, String(Number(exp) + 86400), mac],
+      [id, role, sv, `0${exp}`, mac],
+      [id, role, sv, exp, `${mac.slice(0, -1)}${mac.endsWith("A") ? "E" : "A"}`],
       // The last character's two spare bits set: decodes to the same bytes, another spelling.
-      [id, role, exp, `${mac.slice(0, -1)}${String.fromCharCode(mac.charCodeAt(42) + 1)}`],
+      [id, role, sv, exp, `${mac.slice(0, -1)}${String.fromCharCode(mac.charCodeAt(42) + 1)}`],
     ].map((p) => p.join("."));
     for (const e of edits) expect(userFromTicket(e, NAME, jwe, SECRET, NOW), e).toBeNull();
     for (const bad of ["", ".", t.slice(0, -1), `${t}A`, `x${t}`, t.replace(/\./g, ""), `${t};`])

@@ -22,7 +22,9 @@ import { HmacKey } from "@/lib/crypto/hmac";
  * So a ticket grants nothing its session does not: whoever has both cookies has the session.
  * It is never longer-lived than its session, and lives at most TICKET_MAX_S.
  *
- * Value: `<sub>.<s|m>.<exp seconds>.<base64url MAC>`. It names a user id, which the shopper's own
+ * Value: `<sub>.<s|m>.<session version>.<exp seconds>.<base64url MAC>`. The session version
+ * (lib/auth/session-version.ts) is the session's own, so a ticket ends with its session when the
+ * shopper signs out or changes the password elsewhere. It names a user id, which the shopper's own
  * browser may see; no name, no email. Only /me, Buy Now and checkout (lib/http/sale-api.ts) read
  * tickets, the cookie's Path keeps it off everything but the API, and sign-out clears it.
  */
@@ -33,13 +35,14 @@ export const TICKET_MAX_S = 24 * 3600;
 const TAG_CHARS = 43;
 const MAC_CHARS = 43;
 /** Auth.js user ids here are UUIDs; anything outside this never gets a ticket. */
-const BODY = String.raw`([\w-]{1,64})\.([sm])\.(\d{1,12})`;
+const BODY = String.raw`([\w-]{1,64})\.([sm])\.(\d{1,9})\.(\d{1,12})`;
 const TICKET_BODY = new RegExp(`^${BODY}$`);
 /** A whole ticket, its MAC in its one spelling (lib/crypto/base64url.ts). */
 const TICKET = new RegExp(`^(${BODY})\\.(${MAC_32_PATTERN})$`);
-const MAX_TICKET_CHARS = 64 + 2 + 1 + 12 + 1 + MAC_CHARS + 2;
+const MAX_TICKET_CHARS = 64 + 2 + 1 + 9 + 1 + 12 + 1 + MAC_CHARS + 2;
 
-export type TicketUser = { id: string; role: Role };
+/** `sv`: the session's version (lib/auth/session-version.ts); 0 when it has none. */
+export type TicketUser = { id: string; role: Role; sv?: number };
 /** A ticket made: the cookie's value, its Max-Age, and its MAC alone (the value's last part). */
 export type Ticket = { value: string; maxAgeS: number; mac: string };
 /** A ticket's MAC: its last part, as a string of its own (a slice would keep the source alive). */
@@ -100,7 +103,7 @@ export function issueTicket(
   const exp = Math.min(Math.floor(expS), Math.floor(now / 1000) + TICKET_MAX_S);
   const maxAgeS = exp - Math.floor(now / 1000);
   if (!tag || maxAgeS <= 0) return null;
-  const body = `${user.id}.${user.role === "merchant" ? "m" : "s"}.${exp}`;
+  const body = `${user.id}.${user.role === "merchant" ? "m" : "s"}.${user.sv ?? 0}.${exp}`;
   if (!TICKET_BODY.test(body)) return null;
   const macText = mac(secret, sessionCookieName, tag, body).toString("base64url");
   return { value: `${body}.${macText}`, maxAgeS, mac: macText };
@@ -121,7 +124,8 @@ export function userFromTicket(
   if (ticket.length > MAX_TICKET_CHARS) return null;
   const m = TICKET.exec(ticket);
   if (!m) return null;
-  const [, body, id, role, exp, macText] = m as unknown as [
+  const [, body, id, role, sv, exp, macText] = m as unknown as [
+    string,
     string,
     string,
     string,
@@ -135,7 +139,7 @@ export function userFromTicket(
   const given = Buffer.from(macText, "base64url");
   if (given.length !== 32) return null; // cannot happen after the pattern
   if (!timingSafeEqual(mac(secret, sessionCookieName, tag, body), given)) return null;
-  return { id, role: role === "m" ? "merchant" : "shopper" };
+  return { id, role: role === "m" ? "merchant" : "shopper", sv: Number(sv) };
 }
 
 /** The Set-Cookie value for a ticket: HttpOnly, Lax, for the API only, Secure beside a secure session. */

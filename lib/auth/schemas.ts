@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isPlainText, plainTextMessage } from "@/lib/validation/text";
+import { weakPasswordMessage } from "./password-strength";
 
 export const email = z
   .string({ error: "Enter your email address" })
@@ -16,17 +17,31 @@ export const signInSchema = z.object({
     .max(200, "That password is too long"),
 });
 
-export const signUpSchema = z.object({
-  name: z
-    .string({ error: "Enter your name" })
-    .trim()
-    .min(1, "Enter your name")
-    .max(80, "Keep your name under 80 characters")
-    // NUL would make the insert throw; overrides would let a name pose as another.
-    .refine((v) => isPlainText(v, "line"), plainTextMessage("name")),
-  email,
-  password: z
-    .string({ error: "Choose a password" })
-    .min(8, "Use at least 8 characters")
-    .max(200, "Use at most 200 characters"),
+const name = z
+  .string({ error: "Enter your name" })
+  .trim()
+  .min(1, "Enter your name")
+  .max(80, "Keep your name under 80 characters")
+  // NUL would make the insert throw; overrides would let a name pose as another.
+  .refine((v) => isPlainText(v, "line"), plainTextMessage("name"));
+
+/** A new password's shape; its strength is checked against the account's name and email. */
+const newPassword = z
+  .string({ error: "Choose a password" })
+  .min(8, "Use at least 8 characters")
+  .max(200, "Use at most 200 characters");
+
+export const signUpSchema = z
+  .object({ name, email, password: newPassword })
+  .superRefine((v, ctx) => {
+    const weak = weakPasswordMessage(v.password, [v.name, v.email]);
+    if (weak) ctx.addIssue({ code: "custom", path: ["password"], message: weak });
+  });
+
+export const changePasswordSchema = z.object({
+  current: z
+    .string({ error: "Enter your current password" })
+    .min(1, "Enter your current password")
+    .max(200, "That password is too long"),
+  password: newPassword,
 });

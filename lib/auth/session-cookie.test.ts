@@ -72,12 +72,14 @@ describe("decryptSession", () => {
     expect(userFromCookieHeader(`a=1; ${SALT}=${jwe}; b=2`)).toEqual({
       id: "user-1",
       role: "merchant",
+      sv: 0,
     });
     // The secure-prefixed cookie uses its own name as the salt.
     const secure = await seal({ sub: "user-2" }, undefined, secret(), `__Secure-${SALT}`);
     expect(userFromCookieHeader(`__Secure-${SALT}=${secure}`)).toEqual({
       id: "user-2",
       role: "shopper",
+      sv: 0,
     });
     expect(userFromCookieHeader(`${SALT}=${secure}`)).toBeNull(); // wrong salt
   });
@@ -86,7 +88,7 @@ describe("decryptSession", () => {
     const jwe = await seal({ sub: "chunky", pad: "x".repeat(3000) });
     const cut = [jwe.slice(0, 1500), jwe.slice(1500, 3000), jwe.slice(3000)];
     const header = cut.map((c, i) => `${SALT}.${i}=${c}`).join("; ");
-    expect(userFromCookieHeader(header)).toEqual({ id: "chunky", role: "shopper" });
+    expect(userFromCookieHeader(header)).toEqual({ id: "chunky", role: "shopper", sv: 0 });
   });
 
   it("reads A256GCM sessions too (jose-made), and agrees with jose on them", async () => {
@@ -314,7 +316,7 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     const { decrypted, remembered } = sessionReads;
     const first = userFromCookieHeader(`${SALT}=${jwe}`);
     const again = userFromCookieHeader(`x=1; ${SALT}=${jwe}`);
-    expect(first).toEqual({ id: "returning", role: "merchant" });
+    expect(first).toEqual({ id: "returning", role: "merchant", sv: 0 });
     expect(again).toEqual(first);
     expect(sessionReads.decrypted - decrypted).toBe(1);
     expect(sessionReads.remembered - remembered).toBe(1);
@@ -324,10 +326,18 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const exp = inAnHour();
     const jwe = sealNow({ sub: "short-lived", exp });
-    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toEqual({ id: "short-lived", role: "shopper" });
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toEqual({
+      id: "short-lived",
+      role: "shopper",
+      sv: 0,
+    });
     const kept = sessionReads.kept;
     vi.setSystemTime(exp * 1000); // the last moment it is valid
-    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toEqual({ id: "short-lived", role: "shopper" });
+    expect(userFromCookieHeader(`${SALT}=${jwe}`)).toEqual({
+      id: "short-lived",
+      role: "shopper",
+      sv: 0,
+    });
     vi.setSystemTime(exp * 1000 + 1);
     expect(userFromCookieHeader(`${SALT}=${jwe}`)).toBeNull();
     expect(sessionReads.kept).toBe(kept - 1);
@@ -348,6 +358,7 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     expect(userFromCookieHeader(`${SALT}=${sealNow({ sub: "no-exp" })}`)).toEqual({
       id: "no-exp",
       role: "shopper",
+      sv: 0,
     });
     expect(sessionReads.kept).toBe(kept);
     // Read under its own name, then offered under the secure name (another salt): refused.
@@ -392,9 +403,13 @@ describe("userFromCookieHeader keeps the sessions it has read", () => {
     expect(most).toBeLessThanOrEqual(SESSIONS_MAX);
     expect(most).toBeGreaterThanOrEqual(SESSIONS_MAX / 2);
     const { decrypted, remembered } = sessionReads;
-    expect(userFromCookieHeader(`${SALT}=${active}`)).toEqual({ id: "active", role: "shopper" });
+    expect(userFromCookieHeader(`${SALT}=${active}`)).toEqual({
+      id: "active",
+      role: "shopper",
+      sv: 0,
+    });
     expect(sessionReads.remembered - remembered).toBe(1); // still kept
-    expect(userFromCookieHeader(`${SALT}=${idle}`)).toEqual({ id: "idle", role: "shopper" });
+    expect(userFromCookieHeader(`${SALT}=${idle}`)).toEqual({ id: "idle", role: "shopper", sv: 0 });
     expect(sessionReads.decrypted - decrypted).toBe(1); // it had been dropped: read again
   });
 });
@@ -419,9 +434,13 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     const before = counts();
     const first = readSession(`${SALT}=${jwe}`, true);
     const ticket = ticketOf(first?.setCookie);
-    expect(first?.user).toEqual({ id: "panel", role: "shopper" });
+    expect(first?.user).toEqual({ id: "panel", role: "shopper", sv: 0 });
     expect(first?.setCookie).toMatch(/; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
-    expect(userFromTicket(ticket!, SALT, jwe, secret())).toEqual({ id: "panel", role: "shopper" });
+    expect(userFromTicket(ticket!, SALT, jwe, secret())).toEqual({
+      id: "panel",
+      role: "shopper",
+      sv: 0,
+    });
     // The browser sends it back: found kept, nothing new to send.
     expect(readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`, true)).toEqual({
       user: first!.user,
@@ -435,7 +454,7 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
   it("a press that decrypts sends no ticket", () => {
     const before = counts();
     const read = readSession(`${SALT}=${sealNow({ sub: "script", exp: inAnHour() })}`);
-    expect(read).toEqual({ user: { id: "script", role: "shopper" } });
+    expect(read).toEqual({ user: { id: "script", role: "shopper", sv: 0 } });
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 0, refused: 0 });
   });
 
@@ -443,10 +462,10 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     const exp = inAnHour();
     const jwe = sealNow({ sub: "elsewhere", role: "merchant", exp });
     // Made by another instance, for this session.
-    const t = issueTicket({ id: "elsewhere", role: "merchant" }, SALT, jwe, secret(), exp);
+    const t = issueTicket({ id: "elsewhere", role: "merchant", sv: 0 }, SALT, jwe, secret(), exp);
     const before = counts();
     const read = readSession(`${SALT}=${jwe}; stampede.lane=${t!.value}`);
-    expect(read).toEqual({ user: { id: "elsewhere", role: "merchant" } });
+    expect(read).toEqual({ user: { id: "elsewhere", role: "merchant", sv: 0 } });
     expect(delta(before)).toEqual({ decrypted: 0, remembered: 0, ticketed: 1, refused: 0 });
     expect(sessionReads.kept).toBe(before.kept); // nothing kept for a ticket
   });
@@ -454,14 +473,14 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
   it("a ticket never stands in for a session: none, another one, or one made up", async () => {
     const exp = inAnHour();
     const jwe = sealNow({ sub: "owner", exp });
-    const t = issueTicket({ id: "owner", role: "shopper" }, SALT, jwe, secret(), exp)!.value;
+    const t = issueTicket({ id: "owner", role: "shopper", sv: 0 }, SALT, jwe, secret(), exp)!.value;
     const before = counts();
     // Signed out: the session cookie is gone, the ticket is left.
     expect(readSession(`stampede.lane=${t}`)).toBeNull();
     // Someone else signed in on this browser: their session, the old ticket.
     const next = sealNow({ sub: "next-user", exp });
     const read = readSession(`${SALT}=${next}; stampede.lane=${t}`, true);
-    expect(read?.user).toEqual({ id: "next-user", role: "shopper" });
+    expect(read?.user).toEqual({ id: "next-user", role: "shopper", sv: 0 });
     expect(userFromTicket(ticketOf(read?.setCookie)!, SALT, next, secret())?.id).toBe("next-user");
     // A forged session (another's tag) beside a real ticket for the owner's: refused.
     const [h, , iv, ct, tag] = next.split(".") as [string, string, string, string, string];
@@ -478,32 +497,38 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
   it("reads a ticket beside a chunked session, and only under the session's own cookie name", async () => {
     const exp = inAnHour();
     const jwe = sealNow({ sub: "chunky-ticket", exp });
-    const t = issueTicket({ id: "chunky-ticket", role: "shopper" }, SALT, jwe, secret(), exp)!;
+    const t = issueTicket(
+      { id: "chunky-ticket", role: "shopper", sv: 0 },
+      SALT,
+      jwe,
+      secret(),
+      exp,
+    )!;
     const before = counts();
     const half = Math.floor(jwe.length / 2);
     expect(
       readSession(
         `${SALT}.0=${jwe.slice(0, half)}; ${SALT}.1=${jwe.slice(half)}; stampede.lane=${t.value}`,
       ),
-    ).toEqual({ user: { id: "chunky-ticket", role: "shopper" } });
+    ).toEqual({ user: { id: "chunky-ticket", role: "shopper", sv: 0 } });
     expect(delta(before)).toEqual({ decrypted: 0, remembered: 0, ticketed: 1, refused: 0 });
     // A secure session reads `__Secure-stampede.lane`: the plain ticket is not even looked at,
     // and this one was made for the plain name anyway.
     const secure = await seal({ sub: "chunky-ticket" }, 3600, secret(), `__Secure-${SALT}`);
     const secureTicket = issueTicket(
-      { id: "chunky-ticket", role: "shopper" },
+      { id: "chunky-ticket", role: "shopper", sv: 0 },
       `__Secure-${SALT}`,
       secure,
       secret(),
       exp,
     )!;
     expect(readSession(`__Secure-${SALT}=${secure}; stampede.lane=${secureTicket.value}`)).toEqual({
-      user: { id: "chunky-ticket", role: "shopper" },
+      user: { id: "chunky-ticket", role: "shopper", sv: 0 },
     });
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 1, refused: 0 });
     expect(
       readSession(`__Secure-${SALT}=${secure}; __Secure-stampede.lane=${secureTicket.value}`),
-    ).toEqual({ user: { id: "chunky-ticket", role: "shopper" } });
+    ).toEqual({ user: { id: "chunky-ticket", role: "shopper", sv: 0 } });
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 1, ticketed: 1, refused: 0 });
   });
 
@@ -513,11 +538,17 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     const jwe = sealNow({ sub: "roaming", exp });
     const mine = readSession(`${SALT}=${jwe}`, true); // kept here, with this process's ticket
     vi.setSystemTime(Date.now() + 5_000); // another instance made its ticket 5 s later
-    const theirs = issueTicket({ id: "roaming", role: "shopper" }, SALT, jwe, secret(), exp)!;
+    const theirs = issueTicket(
+      { id: "roaming", role: "shopper", sv: 0 },
+      SALT,
+      jwe,
+      secret(),
+      exp,
+    )!;
     expect(ticketOf(mine?.setCookie)).not.toBe(theirs.value);
     const before = counts();
     expect(readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true)).toEqual({
-      user: { id: "roaming", role: "shopper" },
+      user: { id: "roaming", role: "shopper", sv: 0 },
     });
     expect(readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true)?.setCookie).toBe(
       undefined,
@@ -532,9 +563,15 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const exp = inAnHour();
     const jwe = sealNow({ sub: "late", exp });
-    const soon = issueTicket({ id: "late", role: "shopper" }, SALT, jwe, secret(), exp - 1800)!;
+    const soon = issueTicket(
+      { id: "late", role: "shopper", sv: 0 },
+      SALT,
+      jwe,
+      secret(),
+      exp - 1800,
+    )!;
     const foreign = issueTicket(
-      { id: "late", role: "shopper" },
+      { id: "late", role: "shopper", sv: 0 },
       SALT,
       jwe,
       "another-secret-0123456789",
@@ -553,6 +590,6 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
 
   it("a session without exp gets no ticket (and is not kept)", () => {
     const read = readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`, true);
-    expect(read).toEqual({ user: { id: "no-exp", role: "shopper" } });
+    expect(read).toEqual({ user: { id: "no-exp", role: "shopper", sv: 0 } });
   });
 });

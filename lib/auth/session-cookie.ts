@@ -24,7 +24,11 @@ import {
  * use it in route handlers and in the fast-lane server alike.
  */
 
-export type SessionUser = { id: string; role: Role };
+/**
+ * `sv`: the session's version. A read here says the cookie is authentic and unexpired; whether the
+ * session has since been ended is lib/auth/live-session.ts's question (it asks Redis).
+ */
+export type SessionUser = { id: string; role: Role; sv: number };
 
 const NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 
@@ -257,8 +261,9 @@ export function decryptSession(
  * polls, every time with the same cookie: each read after the first is a lookup instead of a
  * decrypt. Only a cookie that decrypted to a session gets in, with the secret and cookie name
  * it was read with; the entry is dropped once its `exp` has passed. A cookie has one spelling
- * (see oneSpelling), so a session is kept once. Validity does not change: a JWT session cannot
- * be revoked before `exp` anyway, and a session without `exp` is never kept.
+ * (see oneSpelling), so a session is kept once. What is kept is what the cookie says, which does
+ * not change; whether the session was ended since is asked on every read by live-session.ts. A
+ * session without `exp` is never kept.
  *
  * Bounded by two generations of SESSIONS_MAX / 2: when the young one is full it becomes the old
  * one, and the old one is dropped whole, so the last SESSIONS_MAX / 2 sessions read are always
@@ -414,10 +419,10 @@ export function readSession(
     return withFreshTicket(kept, cookie, secret, now);
   }
   if (ticket !== undefined) {
-    const user = userFromTicket(ticket, cookie.name, cookie.value, secret, now);
-    if (user) {
+    const ticketed = userFromTicket(ticket, cookie.name, cookie.value, secret, now);
+    if (ticketed) {
       store.ticketed++;
-      return { user };
+      return { user: { id: ticketed.id, role: ticketed.role, sv: ticketed.sv ?? 0 } };
     }
   }
   // null: tampered, expired or sealed with another secret
@@ -434,6 +439,7 @@ export function readSession(
   const user: SessionUser = Object.freeze({
     id: payload.sub,
     role: payload.role === "merchant" ? "merchant" : "shopper",
+    sv: typeof payload.sv === "number" ? payload.sv : 0,
   });
   if (typeof payload.exp !== "number") return { user }; // never kept, and no ticket
   // A copy of the value alone: the parsed value is a slice that keeps the whole Cookie header.

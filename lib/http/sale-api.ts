@@ -1,9 +1,5 @@
-import {
-  readSession,
-  userFromCookieHeader,
-  type SessionRead,
-  type SessionUser,
-} from "@/lib/auth/session-cookie";
+import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
+import type { SessionRead, SessionUser } from "@/lib/auth/session-cookie";
 import { buyNow, buyNowHttpStatus, isUuid } from "@/lib/gate/buy-now";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
@@ -70,7 +66,7 @@ function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
 
 /** POST /api/sales/{id}/token */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = userFromCookieHeader(req.cookie);
+  const user = await liveUserFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
   const result = await buyNow(saleId, user.id, req.requestId);
   const headers: Record<string, string> = { ...NO_STORE };
@@ -101,7 +97,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
 export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const session = readSession(req.cookie, true);
+  const session = await readLiveSession(req.cookie, true);
   if (!session) return unauthenticated();
   return withSetCookie(session, await myState(saleId, session.user, req));
 }
@@ -138,7 +134,7 @@ async function myState(saleId: string, user: SessionUser, req: ApiRequest): Prom
 
 /** POST /api/orders with { token } */
 export async function postOrder(req: ApiRequest): Promise<ApiReply> {
-  const user = userFromCookieHeader(req.cookie);
+  const user = await liveUserFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
   const body = req.body;
   if (

@@ -44,6 +44,8 @@ export const keys = {
   cacheGen: (name: string, key: string) => `${prefix()}cache-gen:{${name}:${key}}`,
   cacheEntryLock: (name: string, key: string) => `${prefix()}cache-lock:{${name}:${key}}`,
   ratelimit: (policy: string) => `${prefix()}rl:${policy}`,
+  /** A user's session version: raised by sign-out and password change (lib/auth/session-version.ts). */
+  sessionVersion: (userId: string) => `${prefix()}session-version:${userId}`,
   /** Sales armed in Redis: the outbox worker reads each one's stream. */
   armed: () => `${prefix()}armed`,
   /** Next.js's incremental cache shared by every instance (lib/cache/redis-cache-handler.ts). */
