@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { refuseAuthAttempt } from "@/lib/auth/attempts";
+import { isActionPost, refuseActionBody } from "@/lib/http/action-body";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/request-id";
 
 /**
@@ -9,8 +10,17 @@ import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/request-id";
  * - counts direct posts to Auth.js's credentials endpoint against the per-IP sign-in limit,
  *   which the sign-in form's server action applies itself (Auth.js signs it in in-process,
  *   without passing through here, so no attempt is counted twice).
+ * - refuses server-action requests Next.js would fail on with a 500 (too large, sent without a
+ *   length, arguments nested too deep) with a 4xx (lib/http/action-body.ts).
  * The hot sale routes are served by the fast lane in production and never reach this.
  */
+
+// text/plain: the only content type a response from proxy.ts reaches the client with.
+const refusal = (status: number, message: string, requestId: string, extra = {}) =>
+  new NextResponse(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain", [REQUEST_ID_HEADER]: requestId, ...extra },
+  });
 
 const CREDENTIALS = "/api/auth/callback/credentials";
 
@@ -19,15 +29,13 @@ export async function proxy(request: NextRequest) {
   if (request.method === "POST" && request.nextUrl.pathname === CREDENTIALS) {
     const refused = await refuseAuthAttempt("signIn", request.headers);
     if (refused)
-      // text/plain: the only content type a response from proxy.ts reaches the client with.
-      return new NextResponse(`${refused.message}\n`, {
-        status: 429,
-        headers: {
-          "content-type": "text/plain",
-          "retry-after": String(refused.retryAfterSeconds),
-          [REQUEST_ID_HEADER]: requestId,
-        },
+      return refusal(429, refused.message, requestId, {
+        "retry-after": String(refused.retryAfterSeconds),
       });
+  }
+  if (isActionPost(request.method, request.nextUrl.pathname, request.headers)) {
+    const refused = await refuseActionBody(request);
+    if (refused) return refusal(refused.status, refused.message, requestId);
   }
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -51,7 +52,11 @@ export function createDb(e: Pick<Env, "DATABASE_URL" | "PGLITE_DIR">): DbHandle 
       close: () => pool.end(),
     };
   }
-  const client = new PGlite(path.resolve(e.PGLITE_DIR));
+  const dir = path.resolve(e.PGLITE_DIR);
+  // PGlite writes its files world-writable; a directory only the owner may enter covers them.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema, logger });
   return {
     db: db as unknown as Db,

@@ -99,8 +99,11 @@ async function main() {
   if (redis.child) {
     env.REDIS_URL = redis.url;
     cleanups.push(() => void redis.child?.kill("SIGTERM"));
-    console.log(`• Redis: private redis-server on ${redis.url} (data in .data/redis)`);
-  } else console.log(`• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL}`);
+    console.log(`• Redis: private redis-server on ${redis.shown} (data in .data/redis)`);
+  } else
+    console.log(
+      `• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL?.replace(/\/\/[^@]*@/, "//…@")}`,
+    );
   console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
 
   await prepareDb(env, { withSeed: process.env.SEED !== "0" });

@@ -42,9 +42,11 @@ async function main() {
   if (redis.child) {
     children.push(redis.child);
     env.REDIS_URL = redis.url;
-    console.log(`• Redis: private redis-server on ${redis.url} (data in .data/redis)`);
+    console.log(`• Redis: private redis-server on ${redis.shown} (data in .data/redis)`);
   } else {
-    console.log(`• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL}`);
+    console.log(
+      `• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL?.replace(/\/\/[^@]*@/, "//…@")}`,
+    );
   }
   console.log(
     `• PostgreSQL: ${env.DATABASE_URL ? env.DATABASE_URL.replace(/\/\/[^@]*@/, "//…@") : `embedded PGlite in ${env.PGLITE_DIR ?? ".data/pglite"}`}`,
@@ -79,7 +81,8 @@ async function main() {
   Stampede is starting on http://${host}:${port}
     shopper   ${demoAccounts.shopper.email} / ${demoAccounts.shopper.password}
     merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
-    metrics   curl -H "authorization: Bearer ${env.METRICS_TOKEN}" http://${host}:${port}/api/metrics
+    metrics   curl -H "authorization: Bearer $METRICS_TOKEN" http://${host}:${port}/api/metrics
+              (${process.env.METRICS_TOKEN ? "METRICS_TOKEN as you set it" : "METRICS_TOKEN is in .data/secrets.json"}; never printed)
   Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}.
 `);
 }

@@ -37,3 +37,9 @@ describe("csvRow", () => {
     expect(csvRow(["a", 1, "b,c", null])).toBe('a,1,"b,c",\r\n');
   });
 });
+
+describe("csvCell and ';'", () => {
+  it("quotes a cell with ';', so a ';'-separated spreadsheet keeps it one cell", () => {
+    expect(csvCell("Mallory;=1+2;x")).toBe('"Mallory;=1+2;x"');
+  });
+});

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from "prom-client";
+import { safeEqual } from "@/lib/crypto/safe-equal";
 import { env } from "@/lib/env";
 import { metrics } from "./registry";
 
@@ -18,9 +18,7 @@ export function refuseMetrics(authorization: string | null | undefined): Metrics
   const text = { "content-type": "text/plain" };
   if (!expected) return { status: 404, headers: text, body: "Not found\n" };
   const given = (authorization ?? "").replace(/^Bearer\s+/i, "");
-  const ok =
-    given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-  if (!ok)
+  if (!safeEqual(given, expected))
     return {
       status: 401,
       headers: { ...text, "www-authenticate": "Bearer" },

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { localSecrets } from "@/lib/env";
 
 /** Start-up helpers shared by `npm start` and `npm run dev`: secrets, a private Redis, waiting on ports. */
 
@@ -37,11 +38,15 @@ async function freePort(from: number): Promise<number> {
 
 /**
  * Redis has no embedded form that runs Lua, so with no REDIS_URL / Upstash settings we start a
- * private redis-server from PATH (own port, data in .data/redis) and stop it when we exit.
+ * private redis-server from PATH (own port, data in .data/redis) and stop it when we exit. It
+ * binds to loopback and requires `password` (REDIS_PASSWORD of .data/secrets.json): any local
+ * user or a browser page speaking to 127.0.0.1 could otherwise read and rewrite the gate. The
+ * password goes in a config file only the owner can read, not on the command line, which `ps`
+ * shows to everyone.
  */
 export async function ensureRedis(
   env: NodeJS.ProcessEnv,
-): Promise<{ url?: string; child?: ChildProcess }> {
+): Promise<{ url?: string; child?: ChildProcess; shown?: string }> {
   if (env.REDIS_URL || env.UPSTASH_REDIS_REST_URL) return {};
   const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
   if (which.status !== 0) {
@@ -54,10 +59,16 @@ export async function ensureRedis(
   }
   const port = await freePort(6390);
   const dir = path.join(dataDir, "redis");
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const password = env.REDIS_PASSWORD ?? localSecrets().REDIS_PASSWORD;
+  const conf = path.join(dir, "redis.conf");
+  writeFileSync(conf, `requirepass ${password}\n`, { mode: 0o600 });
+  chmodSync(conf, 0o600);
   const child = spawn(
     "redis-server",
     [
+      conf,
       "--bind",
       "127.0.0.1",
       "--port",
@@ -74,5 +85,10 @@ export async function ensureRedis(
     { stdio: ["ignore", "ignore", "inherit"] },
   );
   await waitForPort(port, 5_000);
-  return { url: `redis://127.0.0.1:${port}`, child };
+  return {
+    url: `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`,
+    child,
+    /** For the console: the password stays in .data/secrets.json. */
+    shown: `redis://127.0.0.1:${port} (password: REDIS_PASSWORD in .data/secrets.json)`,
+  };
 }
