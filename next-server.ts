@@ -1,6 +1,5 @@
 import http from "node:http";
 import next from "next";
-import { armSale } from "@/lib/gate/arm";
 import { metricsJson } from "@/lib/metrics/endpoint";
 import type { ChildAsk, ChildReply } from "@/lib/http/two-processes";
 
@@ -39,8 +38,7 @@ async function main(path: string) {
 
 async function answer(ask: ChildAsk) {
   try {
-    const result = ask.type === "arm" ? await armSale(ask.saleId) : await metricsJson();
-    send({ type: "answer", id: ask.id, result });
+    send({ type: "answer", id: ask.id, result: await metricsJson() });
   } catch (error) {
     send({
       type: "answer",

@@ -103,6 +103,8 @@ const schema = z
       .enum(["0", "1", ""])
       .default("")
       .transform((v) => v === "1"),
+    /** Fast-lane processes server.ts runs (node:cluster); unset: one per core. */
+    FAST_LANE_PROCESSES: z.coerce.number().int().min(1).max(256).optional(),
     /** Holds shorter than this are refused by the sale validator (seconds). */
     MIN_HOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   })

@@ -4,14 +4,15 @@ import { demoAccounts } from "@/db/catalog-data";
 import { localSecrets } from "@/lib/env";
 import { startCluster, type Cluster, type Proc } from "./lib/cluster";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureRedis, portOpen } from "./lib/services";
+import { ensureDatabase, ensureRedis, portOpen } from "./lib/services";
 
 /**
  * `npm run cluster -- --instances 3 [--port 3000] [--workers 1] [--no-build]`: the shop as many
  * instances on this machine. N server.ts instances on the ports after --port, sharing one Redis,
- * one PostgreSQL and the same secrets; OUTBOX_WORKER=off on them and --workers dedicated outbox
- * workers instead; ISR pages and cached data shared through Redis (NEXT_CACHE_HANDLER=redis);
- * a round-robin balancer on --port in front. Ctrl-C stops everything it started.
+ * one PostgreSQL (embedded PGlite behind its socket when DATABASE_URL is unset) and the same
+ * secrets; OUTBOX_WORKER=off on them and --workers dedicated outbox workers instead; ISR pages
+ * and cached data shared through Redis (NEXT_CACHE_HANDLER=redis); nginx on --port in front
+ * (scripts/lib/nginx.ts). Ctrl-C stops everything it started.
  */
 
 const USAGE = `usage: npm run cluster -- --instances N [--port 3000] [--instance-port PORT+1] [--workers 1] [--no-build]`;
@@ -73,14 +74,6 @@ async function main() {
   const port = int("port", values.port, 1);
   const instancePort = int("instance-port", values["instance-port"] ?? String(port + 1), 1);
 
-  if (!process.env.DATABASE_URL) {
-    throw new Error(
-      "npm run cluster needs PostgreSQL: set DATABASE_URL=postgres://… (embedded PGlite serves one\n" +
-        "  process only, and the instances and workers are many processes). For example:\n" +
-        "    createdb -h 127.0.0.1 -U postgres stampede_cluster\n" +
-        "    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stampede_cluster npm run cluster -- --instances 3",
-    );
-  }
   for (const p of [port, ...Array.from({ length: instances }, (_, i) => instancePort + i)]) {
     if (await portOpen(p))
       throw new Error(`127.0.0.1:${p} is already in use; choose other ports with --port`);
@@ -104,7 +97,12 @@ async function main() {
     console.log(
       `• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL?.replace(/\/\/[^@]*@/, "//…@")}`,
     );
-  console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
+  const pglite = await ensureDatabase(env);
+  if (pglite.child) {
+    env.DATABASE_URL = pglite.url;
+    cleanups.push(() => void pglite.child?.kill("SIGTERM"));
+    console.log(`• PostgreSQL: embedded PGlite, served on ${pglite.url}`);
+  } else console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
 
   await prepareDb(env, { withSeed: process.env.SEED !== "0" });
   console.log("• Database migrated and seeded");
@@ -129,11 +127,11 @@ async function main() {
   c.workers.forEach((p) => supervise(c, p, () => c.startWorker()));
 
   console.log(`
-  Stampede cluster on ${c.url} (balancer → ${c.instances.map((p) => `:${p.port}`).join(" ")})
+  Stampede cluster on ${c.url} (nginx → ${c.instances.map((p) => `:${p.port}`).join(" ")})
     shopper   ${demoAccounts.shopper.email} / ${demoAccounts.shopper.password}
     merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
-    metrics   per instance: curl -H "authorization: Bearer ${env.METRICS_TOKEN}" http://127.0.0.1:${instancePort}/api/metrics
-  Ctrl-C stops the cluster${redis.child ? " and its private Redis" : ""}.
+    metrics   per instance (all its processes): curl -H "authorization: Bearer ${env.METRICS_TOKEN}" http://127.0.0.1:${instancePort}/api/metrics
+  Ctrl-C stops the cluster${redis.child ? ", its private Redis" : ""}${pglite.child ? ", PGlite" : ""} and nginx.
 `);
 }
 

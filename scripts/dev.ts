@@ -1,13 +1,15 @@
 import { spawn } from "node:child_process";
 import { localSecrets } from "@/lib/env";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureRedis } from "./lib/services";
+import { ensureDatabase, ensureRedis } from "./lib/services";
 
 /** `npm run dev`: the same services as `npm start`, then `next dev`. */
 async function main() {
   const env: NodeJS.ProcessEnv = { ...localSecrets(), ...process.env };
   const redis = await ensureRedis(env);
   if (redis.url) env.REDIS_URL = redis.url;
+  const pglite = await ensureDatabase(env);
+  if (pglite.url) env.DATABASE_URL = pglite.url;
   await prepareDb(env, { withSeed: true });
   const dev = spawn(
     "npx",
@@ -17,11 +19,13 @@ async function main() {
   const stop = () => {
     dev.kill("SIGTERM");
     redis.child?.kill("SIGTERM");
+    pglite.child?.kill("SIGTERM");
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   dev.on("exit", (code) => {
     redis.child?.kill("SIGTERM");
+    pglite.child?.kill("SIGTERM");
     process.exit(code ?? 0);
   });
 }

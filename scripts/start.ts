@@ -3,11 +3,12 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { demoAccounts } from "@/db/catalog-data";
 import { localSecrets } from "@/lib/env";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureRedis, portOpen } from "./lib/services";
+import { ensureDatabase, ensureRedis, portOpen } from "./lib/services";
 
 /**
  * `npm start`: one command from a fresh clone to a running shop. Generates local secrets,
- * starts a private Redis when none is configured, migrates and seeds the database, builds,
+ * starts a private Redis when none is configured and embedded PGlite behind a socket when no
+ * DATABASE_URL is, migrates and seeds the database, builds,
  * and serves on 127.0.0.1:3000 (PORT/HOST to change). Ctrl-C stops everything it started.
  * `--build-only` (`npm run build`) stops after the build: pages prerendered at build time read
  * the catalog, so a bare `next build` would need the secrets and a migrated database by hand.
@@ -48,9 +49,14 @@ async function main() {
       `• Redis: ${env.UPSTASH_REDIS_REST_URL ? "Upstash REST" : env.REDIS_URL?.replace(/\/\/[^@]*@/, "//…@")}`,
     );
   }
-  console.log(
-    `• PostgreSQL: ${env.DATABASE_URL ? env.DATABASE_URL.replace(/\/\/[^@]*@/, "//…@") : `embedded PGlite in ${env.PGLITE_DIR ?? ".data/pglite"}`}`,
-  );
+  const pglite = await ensureDatabase(env);
+  if (pglite.child) {
+    children.push(pglite.child);
+    env.DATABASE_URL = pglite.url;
+    console.log(
+      `• PostgreSQL: embedded PGlite in ${env.PGLITE_DIR ?? ".data/pglite"}, served on ${pglite.url}`,
+    );
+  } else console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
 
   await prepareDb(env, { withSeed: process.env.SEED !== "0" });
   console.log("• Database migrated and seeded");
@@ -83,7 +89,7 @@ async function main() {
     merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
     metrics   curl -H "authorization: Bearer $METRICS_TOKEN" http://${host}:${port}/api/metrics
               (${process.env.METRICS_TOKEN ? "METRICS_TOKEN as you set it" : "METRICS_TOKEN is in .data/secrets.json"}; never printed)
-  Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}.
+  Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}${pglite.child ? " and PGlite" : ""}.
 `);
 }
 

@@ -4,7 +4,7 @@ import { formatReport, runDrill } from "./run";
 
 /**
  * The fault drills in their quick form, in CI: each starts its own database, Redis, fast-lane
- * instances (no build needed), outbox workers and balancer, runs a small herd through a fault
+ * instances (no build needed), outbox workers and nginx, runs a small herd through a fault
  * and checks the invariant. Correctness only — answers, orders, a bounded response time — never
  * speed. `npm run drill -- all` runs the bigger forms; `--server next` runs server.ts instances.
  */

@@ -14,7 +14,7 @@ import { freshDatabase } from "../herd/setup";
  * Everything one drill runs on, all of it its own: a database `stampede_drill_<name>_<id>`, a
  * private redis-server on a port in 6840–6899 (data in a temp directory), optionally a TCP proxy
  * between the shop and PostgreSQL (the shared server is never stopped), the instances, the outbox
- * workers and the balancer on ports in 3840–3899. `close()` removes all of it, on failure too.
+ * workers and nginx on ports in 3840–3899. `close()` removes all of it, on failure too.
  */
 
 export type ServerKind = "lane" | "next";
@@ -67,7 +67,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       await admin.query(`drop database if exists "${dbName}" with (force)`);
       await admin.end();
     });
-    const handle = createDb({ DATABASE_URL: databaseUrl, PGLITE_DIR: "" });
+    const handle = createDb({ DATABASE_URL: databaseUrl });
     await handle.migrate();
     await handle.close();
     const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
@@ -120,6 +120,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       workerArgs: o.workerArgs,
       entry: o.server === "lane" ? "bench/drills/lane-server.ts" : "server.ts",
       stdio: process.env.DRILL_VERBOSE === "1" ? "inherit" : "ignore",
+      accessLog: true,
       log: o.log,
     });
     cleanups.push(() => cluster.stop());

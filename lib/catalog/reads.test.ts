@@ -26,8 +26,8 @@ beforeAll(async () => {
   const real = process.env.DATABASE_URL!;
   proxy = await startPgProxy(pgTarget(real));
   // The app's handle (db()) goes through the proxy.
-  g.__stampedeDb = createDb({ DATABASE_URL: proxy.url(real), PGLITE_DIR: "" });
-  direct = createDb({ DATABASE_URL: real, PGLITE_DIR: "" });
+  g.__stampedeDb = createDb({ DATABASE_URL: proxy.url(real) });
+  direct = createDb({ DATABASE_URL: real });
 });
 
 // A failed outage test must not take PostgreSQL away from the tests after it.

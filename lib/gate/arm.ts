@@ -30,16 +30,6 @@ export async function armSale(saleId: string): Promise<ArmReply | { s: "no_sale"
   return reply;
 }
 
-export type Armer = (saleId: string) => Promise<ArmReply | { s: "no_sale" }>;
-let armer: Armer = armSale;
-/**
- * Where this process arms sales from. server.ts's fast-lane process opens no database (embedded
- * PGlite allows one process per data directory), so it arms through the Next.js process.
- */
-export function armThrough(fn: Armer): void {
-  armer = fn;
-}
-
 const inflight = new Map<string, Promise<unknown>>();
 /** Sale ids PostgreSQL did not know, remembered briefly so the same made-up id is asked once. */
 const unknown = new Map<string, number>();
@@ -73,7 +63,7 @@ export function rearm(saleId: string): Promise<unknown> {
   let p = inflight.get(saleId);
   if (!p) {
     if (!takeLookup()) return Promise.reject(new Shed("sale-lookups", jitteredDelay(500, 1_500)));
-    p = armer(saleId)
+    p = armSale(saleId)
       .then((r) => {
         if (r.s === "no_sale") {
           if (unknown.size > 10_000) unknown.clear();

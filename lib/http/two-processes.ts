@@ -2,19 +2,17 @@ import { fork, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { ArmReply } from "@/lib/gate/gate";
 import type { MetricsJson } from "@/lib/metrics/endpoint";
 
 /**
- * server.ts is two processes: this one owns the port and answers the hot sale routes, and a
- * Next.js process (next-server.ts) serves everything else on a local socket. The split is the
+ * server.ts's fast-lane processes own the port and answer the hot sale routes; a Next.js
+ * process (next-server.ts) serves everything else on a local socket. The split is the
  * bulkhead: a page render cannot stall Buy Now's event loop, and Buy Now runs without Next.js's
  * AsyncLocalStorage stores, which once on make every promise in their process dearer.
- * The two talk over the fork's IPC channel for what only the Next.js process can do.
+ * server.ts asks the Next.js process for its metrics over the fork's IPC channel.
  */
 
-export type ChildAsk =
-  { type: "arm"; id: number; saleId: string } | { type: "metrics"; id: number };
+export type ChildAsk = { type: "metrics"; id: number };
 export type ChildReply =
   { type: "ready" } | { type: "answer"; id: number; result?: unknown; error?: string };
 
@@ -23,12 +21,11 @@ export type NextProcess = {
   child: ChildProcess;
   /** Resolves once Next.js listens; rejects if it exits first. */
   ready: Promise<void>;
-  arm(saleId: string): Promise<ArmReply | { s: "no_sale" }>;
   metrics(): Promise<MetricsJson>;
   stop(): Promise<void>;
 };
 
-/** How long an ask may take before it fails (arming reads one row; metrics are in memory). */
+/** How long an ask may take before it fails (metrics are in memory, but for two Redis reads). */
 const ASK_TIMEOUT_MS = 5_000;
 
 export function startNextProcess(entry: string): NextProcess {
@@ -55,7 +52,7 @@ export function startNextProcess(entry: string): NextProcess {
     });
   });
 
-  function ask<T>(message: { type: "arm"; saleId: string } | { type: "metrics" }): Promise<T> {
+  function ask<T>(message: { type: "metrics" }): Promise<T> {
     if (!child.connected) return Promise.reject(new Error("Next.js process is not running"));
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -67,7 +64,7 @@ export function startNextProcess(entry: string): NextProcess {
         resolve: (v) => (clearTimeout(timer), resolve(v as T)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
-      child.send({ ...message, id } as ChildAsk);
+      child.send({ ...message, id } satisfies ChildAsk);
     });
   }
 
@@ -88,7 +85,6 @@ export function startNextProcess(entry: string): NextProcess {
     socketPath,
     child,
     ready,
-    arm: (saleId) => ask({ type: "arm", saleId }),
     metrics: () => ask({ type: "metrics" }),
     stop,
   };

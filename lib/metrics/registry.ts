@@ -122,7 +122,7 @@ function build() {
     name: "stampede_db_breaker_open",
     help: "PostgreSQL circuit breaker: 0 closed, 0.5 half-open, 1 open",
     registers: [registry],
-    // server.ts's two processes each guard their own queries: the instance reports the worse one.
+    // server.ts's processes each guard their own queries: the instance reports the worst one.
     aggregator: "max",
     collect() {
       const s = breakerState();
@@ -133,6 +133,8 @@ function build() {
     name: "stampede_outbox_pending",
     help: "Purchases in the outbox not yet written to PostgreSQL (all armed sales)",
     registers: [registry],
+    // Read from Redis: every process of an instance reports the same value.
+    aggregator: "max",
     async collect() {
       const sales = ((await redis().smembers(keys.armed())) as unknown[]).map(String);
       const lens = await Promise.all(sales.map((id) => redis().xlen(saleKeys(id).outbox)));
@@ -143,6 +145,7 @@ function build() {
     name: "stampede_outbox_dead_letters",
     help: "Entries in the dead-letter stream",
     registers: [registry],
+    aggregator: "max",
     async collect() {
       this.set(Number(await redis().xlen(keys.outboxDead())));
     },

@@ -42,10 +42,7 @@ async function snapshot(saleId: string) {
 function takeDatabaseDown(): () => void {
   const g = globalThis as unknown as { __stampedeDb?: DbHandle };
   const real = dbHandle();
-  g.__stampedeDb = createDb({
-    DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
-    PGLITE_DIR: "",
-  });
+  g.__stampedeDb = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
   return () => {
     void g.__stampedeDb?.close();
     g.__stampedeDb = real;

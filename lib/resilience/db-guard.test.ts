@@ -10,9 +10,9 @@ import { CircuitOpen, isCircuitOpen, isShed, isUnavailable } from "./unavailable
 /** The breaker and budget around PostgreSQL, fed real driver errors from a real server. */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const up = createDb({ DATABASE_URL: process.env.DATABASE_URL, PGLITE_DIR: "" });
+const up = createDb({ DATABASE_URL: process.env.DATABASE_URL });
 // Nothing listens on port 1: every query fails with ECONNREFUSED, as with PostgreSQL down.
-const down = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", PGLITE_DIR: "" });
+const down = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
 const ok = () => up.db.execute(sql`select 1 as one`);
 const outage = () => down.db.execute(sql`select 1 as one`);
 

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { startBalancer, type Balancer } from "./balancer";
+import os from "node:os";
+import path from "node:path";
+import { startNginx, type Nginx } from "./nginx";
 
 /**
  * Many instances of the shop on one machine: N web instances (server.ts, or any entry with the
- * same contract), K dedicated outbox workers (scripts/worker.ts) and the balancer in front.
+ * same contract), K dedicated outbox workers (scripts/worker.ts) and nginx in front.
  * Used by `npm run cluster` and by the fault drills (bench/drills), which kill and restart parts.
  * Every process is started straight with `node --import tsx` (no npx in between), so a signal
  * reaches the process it is meant for.
@@ -22,13 +24,15 @@ export type ClusterOptions = {
   /** Environment of every process: DATABASE_URL, REDIS_URL, REDIS_PREFIX, secrets, … */
   env: NodeJS.ProcessEnv;
   instances: number;
-  /** The balancer's port (0: any free port). */
+  /** nginx's port. */
   port: number;
   /** The first instance's port; the others follow. */
   instancePort: number;
   workers: number;
   /** The web instance's entry file (default server.ts). */
   entry?: string;
+  /** nginx writes one line per request to its access log (the drills read it). */
+  accessLog?: boolean;
   workerArgs?: string[];
   /** "inherit" to see the processes' output, "ignore" to drop it (default). */
   stdio?: "inherit" | "ignore";
@@ -38,7 +42,7 @@ export type ClusterOptions = {
 
 export type Cluster = {
   readonly url: string;
-  readonly balancer: Balancer;
+  readonly nginx: Nginx;
   readonly instances: Proc[];
   readonly workers: Proc[];
   /** (Re)starts instance i on its port and waits until it answers. */
@@ -104,7 +108,11 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const instances: Proc[] = [];
   const workers: Proc[] = [];
   let workerSeq = 0;
-  let balancer: Balancer | undefined;
+  let nginx: Nginx | undefined;
+  // The machine's cores shared between the instances (server.ts alone takes one process per core).
+  const fastLaneProcesses =
+    o.env.FAST_LANE_PROCESSES ??
+    String(Math.max(1, Math.floor(os.availableParallelism() / o.instances)));
 
   async function startInstance(i: number): Promise<Proc> {
     const port = o.instancePort + i;
@@ -114,6 +122,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       PORT: String(port),
       // The dedicated workers write the orders; web instances only serve.
       OUTBOX_WORKER: "off",
+      FAST_LANE_PROCESSES: fastLaneProcesses,
+      // nginx in front sets X-Forwarded-For; the shop believes it from nginx alone.
+      TRUSTED_PROXIES: o.env.TRUSTED_PROXIES ?? "127.0.0.1",
     };
     const proc = spawnProc(`instance ${i + 1} (:${port})`, [entry], env, {
       port,
@@ -134,21 +145,23 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   }
 
   async function stop() {
-    await balancer?.close();
+    await nginx?.stop();
     await Promise.all([...instances, ...workers].map((p) => p?.kill("SIGTERM")));
   }
 
   try {
     await Promise.all(Array.from({ length: o.instances }, (_, i) => startInstance(i)));
     for (let k = 0; k < o.workers; k++) startWorker();
-    balancer = await startBalancer({
+    nginx = await startNginx({
+      prefix: path.join(process.cwd(), ".data", `nginx-${o.port}`),
       port: o.port,
       upstreams: instances.map((p) => ({ host: "127.0.0.1", port: p.port! })),
+      accessLog: o.accessLog,
     });
   } catch (error) {
     await stop();
     throw error;
   }
-  log(`balancer on ${balancer.url} → ${instances.map((p) => p.port).join(", ")}`);
-  return { url: balancer.url, balancer, instances, workers, startInstance, startWorker, stop };
+  log(`nginx on ${nginx.url} → ${instances.map((p) => p.port).join(", ")}`);
+  return { url: nginx.url, nginx, instances, workers, startInstance, startWorker, stop };
 }

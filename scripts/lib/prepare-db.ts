@@ -2,7 +2,7 @@ import { createDb } from "@/db";
 import { seed } from "@/db/seed";
 import { parseEnv } from "@/lib/env";
 
-/** Applies migrations and (optionally) the demo seed, then closes the connection (PGlite allows one process). */
+/** Applies migrations and (optionally) the demo seed, then closes the connection. */
 export async function prepareDb(env: NodeJS.ProcessEnv, { withSeed }: { withSeed: boolean }) {
   const handle = createDb(parseEnv({ ...env, NODE_ENV: "development" }));
   try {

@@ -1,10 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { localSecrets } from "@/lib/env";
 
-/** Start-up helpers shared by `npm start` and `npm run dev`: secrets, a private Redis, waiting on ports. */
+/** Start-up helpers shared by the scripts: a private Redis, embedded PGlite, waiting on ports. */
 
 const dataDir = path.join(process.cwd(), ".data");
 
@@ -91,4 +91,35 @@ export async function ensureRedis(
     /** For the console: the password stays in .data/secrets.json. */
     shown: `redis://127.0.0.1:${port} (password: REDIS_PASSWORD in .data/secrets.json)`,
   };
+}
+
+/**
+ * With no DATABASE_URL, embedded PGlite (in PGLITE_DIR) behind a socket of its own
+ * (scripts/pglite-server.ts): the URL to give every process, and the server to stop on exit.
+ */
+export async function ensureDatabase(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url?: string; child?: ChildProcess }> {
+  if (env.DATABASE_URL) return {};
+  const dir = env.PGLITE_DIR ?? path.join(dataDir, "pglite");
+  const child = fork(path.join(process.cwd(), "scripts", "pglite-server.ts"), ["--dir", dir], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    // Creating a fresh data directory takes PGlite several seconds on a busy machine.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("PGlite did not start within 120 s"));
+    }, 120_000);
+    child.once("message", (m: { ready?: string }) => {
+      clearTimeout(timer);
+      if (m.ready) resolve(m.ready);
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`PGlite exited before it served (${code})`));
+    });
+  });
+  return { url, child };
 }

@@ -29,7 +29,7 @@ export default async function setup() {
   process.env.TOKEN_SECRET ??= randomBytes(32).toString("base64url");
   (process.env as Record<string, string>).NODE_ENV = "test";
 
-  const handle = createDb({ DATABASE_URL: process.env.DATABASE_URL, PGLITE_DIR: "" });
+  const handle = createDb({ DATABASE_URL: process.env.DATABASE_URL });
   await handle.migrate();
   await handle.close();
 

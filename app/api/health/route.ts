@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { db, dbHandle } from "@/db";
+import { db } from "@/db";
 import { redis } from "@/lib/redis/client";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,6 @@ export async function GET() {
       ok,
       redis: r.status === "fulfilled" ? "up" : "down",
       database: d.status === "fulfilled" ? "up" : "down",
-      databaseKind: dbHandle().kind,
     },
     { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } },
   );
