@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { hashTag } from "./routing";
 
 /**
  * Every Redis key name is built here. A sale's keys share the hash tag `{sale-id}` so a
@@ -44,10 +45,18 @@ export const keys = {
   cacheGen: (name: string, key: string) => `${prefix()}cache-gen:{${name}:${key}}`,
   cacheEntryLock: (name: string, key: string) => `${prefix()}cache-lock:{${name}:${key}}`,
   ratelimit: (policy: string) => `${prefix()}rl:${policy}`,
+  /**
+   * The identifier handed to @upstash/ratelimit: its sliding window keys are
+   * `<policy prefix>:<identifier>:<window>`, two windows per call, so the hash tag keeps both on
+   * one Redis Cluster slot.
+   */
+  ratelimitIdentifier: (id: string) => `{${id}}`,
   /** Sales armed in Redis: the outbox worker reads each one's stream. */
   armed: () => `${prefix()}armed`,
   /** Next.js's incremental cache shared by every instance (lib/cache/redis-cache-handler.ts). */
   nextCache: (cacheKey: string) => `${prefix()}next:${cacheKey}`,
   /** When each Next.js cache tag was last revalidated: fields `s:<tag>` (stale) and `e:<tag>` (expired). */
   nextCacheTags: () => `${prefix()}next-tags`,
+  /** Written just before a WAIT, on the same slot as `key` (lib/redis/client.ts `replicated`). */
+  replicaMarker: (key: string) => `${prefix()}replicated:{${hashTag(key)}}`,
 };
