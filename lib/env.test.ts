@@ -122,6 +122,25 @@ describe("other settings are checked and named", () => {
     );
   });
 
+  it("REDIS_CLUSTER_NODES: a list of host:port seeds; anything else names the bad entry", () => {
+    const env = parseEnv(prod({ REDIS_CLUSTER_NODES: " 10.0.0.1:7000, redis-b:7001 ," }));
+    expect(env.REDIS_CLUSTER_NODES).toEqual(["10.0.0.1:7000", "redis-b:7001"]);
+    expect(parseEnv(prod({ REDIS_CLUSTER_NODES: "" })).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(refusal(prod({ REDIS_CLUSTER_NODES: "10.0.0.1:7000,redis://b:7001" }))).toContain(
+      'REDIS_CLUSTER_NODES: "redis://b:7001" is not host:port',
+    );
+    expect(
+      refusal(
+        prod({
+          REDIS_CLUSTER_NODES: "a:1",
+          UPSTASH_REDIS_REST_URL: "https://x.upstash.io",
+          UPSTASH_REDIS_REST_TOKEN: "t",
+        }),
+      ),
+    ).toContain("REDIS_CLUSTER_NODES: cannot be used with UPSTASH_REDIS_REST_URL");
+    expect(refusal(prod({ REDIS_WAIT_REPLICAS: "-1" }))).toContain("REDIS_WAIT_REPLICAS");
+  });
+
   it("several mistakes at once are all named, one per line", () => {
     const message = refusal(prod({ REDIS_URL: "x", DATABASE_URL: "y", METRICS_TOKEN: "z" }));
     expect(message.split("\n").filter((l) => /^ {2}\w+:/.test(l))).toHaveLength(3);

@@ -54,6 +54,30 @@ const schema = z
     DATABASE_URL: optionalUrl(["postgres://", "postgresql://"]),
     PGLITE_DIR: z.string().default(".data/pglite"),
     REDIS_URL: optionalUrl(["redis://", "rediss://"]),
+    /** Seed nodes of a Redis Cluster ("host:port,host:port"); when set, REDIS_URL is not used. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v, ctx) => {
+        const nodes = (v ?? "")
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean);
+        const bad = nodes.find((n) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(n));
+        if (bad) {
+          ctx.addIssue({ code: "custom", message: `"${bad}" is not host:port` });
+          return z.NEVER;
+        }
+        return nodes.length > 0 ? nodes : undefined;
+      }),
+    /**
+     * Replicas that must hold a hold or a purchase before the shopper is told about it (WAIT);
+     * default 1 on a Redis Cluster, 0 (no WAIT) on one Redis. See docs/operations.md.
+     */
+    REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(5).optional(),
+    /** How long WAIT may take before the answer is "unavailable, retry" (ms). */
+    REDIS_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(250),
     UPSTASH_REDIS_REST_URL: optionalUrl(["http://", "https://"]),
     UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
     REDIS_PREFIX: z
@@ -114,6 +138,13 @@ const schema = z
         code: "custom",
         path: ["UPSTASH_REDIS_REST_TOKEN"],
         message: "is required with UPSTASH_REDIS_REST_URL",
+      });
+    }
+    if (v.UPSTASH_REDIS_REST_URL && v.REDIS_CLUSTER_NODES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REDIS_CLUSTER_NODES"],
+        message: "cannot be used with UPSTASH_REDIS_REST_URL (pick one Redis)",
       });
     }
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import type { Entry } from "./entry";
@@ -11,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 const handles: RedisHandle[] = [];
 const newClient = () => {
-  const h = createRedis({ REDIS_URL: process.env.REDIS_URL });
+  const h = createRedis(env());
   handles.push(h);
   return h.redis;
 };

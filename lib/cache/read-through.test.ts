@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { createRedis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { createCache } from "./read-through";
 import { cacheStats } from "./stats";
@@ -13,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 const handles: RedisHandle[] = [];
 const newClient = () => {
-  const h = createRedis({ REDIS_URL: process.env.REDIS_URL });
+  const h = createRedis(env());
   handles.push(h);
   return h.redis;
 };
@@ -109,8 +110,12 @@ describe("read-through cache: coalescing and locks", () => {
 
   it("waits for another instance's load, then takes over if that load fails", async () => {
     const name = uniqueName("takeover");
-    const a = createCache<string>({ name, ttlMs: 60_000, redis: newClient() });
-    const b = createCache<string>({ name, ttlMs: 60_000, redis: newClient() });
+    const [ra0, rb0] = [newClient(), newClient()];
+    // Connected first: "a holds the lock 30 ms later" must not depend on how fast a client
+    // connects (a Redis Cluster client discovers every master first).
+    await Promise.all([ra0.ping(), rb0.ping()]);
+    const a = createCache<string>({ name, ttlMs: 60_000, redis: ra0 });
+    const b = createCache<string>({ name, ttlMs: 60_000, redis: rb0 });
     const failing = countingLoader<string>(() => {
       throw new Error("boom");
     }, 150);

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDb, dbHandle, type DbHandle } from "@/db";
 import { products, sales } from "@/db/schema";
 import { tags } from "@/lib/cache/tags";
+import { env } from "@/lib/env";
 import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { bulkhead } from "@/lib/resilience/bulkhead";
@@ -43,7 +44,7 @@ afterAll(async () => {
 
 const queries = () => dbHandle().queryCount();
 const newRedis = () => {
-  const h = createRedis({ REDIS_URL: process.env.REDIS_URL });
+  const h = createRedis(env());
   handles.push(h);
   return h.redis;
 };

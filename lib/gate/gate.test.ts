@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { createRedis, redis } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 import { createLiveSale, sleep } from "@/test/support/fixtures";
@@ -23,11 +24,9 @@ describe("grant", () => {
     const { sale } = await createLiveSale({ stock: 100 });
     const shoppers = Array.from({ length: 5000 }, () => randomUUID());
     // Eight connections, as eight app instances would have; the sampler reads on its own.
-    const handles = Array.from({ length: 8 }, () =>
-      createRedis({ REDIS_URL: process.env.REDIS_URL }),
-    );
+    const handles = Array.from({ length: 8 }, () => createRedis(env()));
     const gates = handles.map((h) => createGate(() => h.redis));
-    const sampling = createRedis({ REDIS_URL: process.env.REDIS_URL });
+    const sampling = createRedis(env());
     const sampleGate = createGate(() => sampling.redis);
     const samples: Awaited<ReturnType<typeof counters>>[] = [];
     let done = false;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { createLimiter, limit, limiterFor, type LimitResult } from "./limiter";
@@ -11,7 +12,7 @@ import { rateLimitedResponse } from "./response";
 const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
 const live: RedisHandle[] = [];
 const liveClient = () => {
-  const h = createRedis({ REDIS_URL: process.env.REDIS_URL });
+  const h = createRedis(env());
   live.push(h);
   return h;
 };
@@ -145,10 +146,17 @@ describe("rate limiter", () => {
     const results: LimitResult[] = [];
     for (let i = 0; i < 12; i++) results.push(await limit("signIn", ip));
     expect(results.map((r) => r.ok)).toEqual([...Array(10).fill(true), false, false]);
-    const [, found] = await redis().scan(0, {
-      match: `${keys.ratelimit("signIn")}:${ip}:*`,
-      count: 10_000,
-    });
+    // To cursor 0: on a Redis Cluster the scan visits each master in turn.
+    const found: string[] = [];
+    let cursor: string | number = 0;
+    do {
+      const [next, batch]: [string, string[]] = await redis().scan(cursor, {
+        match: `${keys.ratelimit("signIn")}:${keys.ratelimitIdentifier(ip)}:*`,
+        count: 10_000,
+      });
+      found.push(...batch);
+      cursor = next;
+    } while (String(cursor) !== "0");
     expect(found.length).toBeGreaterThan(0);
   });
 

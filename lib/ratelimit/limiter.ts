@@ -74,7 +74,7 @@ export function createLimiter(
     async limit(identifier) {
       let res: Awaited<ReturnType<typeof rl.limit>>;
       try {
-        res = await rl.limit(identifier);
+        res = await rl.limit(keys.ratelimitIdentifier(identifier));
       } catch (error) {
         return whenUnavailable(error);
       }

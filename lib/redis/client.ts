@@ -1,10 +1,12 @@
 import { Redis } from "@upstash/redis";
 import { env, type Env } from "@/lib/env";
+import { keys } from "./keys";
 import { TcpRequester } from "./tcp-requester";
 
 /**
  * The one way this codebase reaches Redis: `@upstash/redis`'s `Redis`, over Upstash REST when
- * UPSTASH_REDIS_REST_URL is set, else over TCP (REDIS_URL, default redis://127.0.0.1:6379).
+ * UPSTASH_REDIS_REST_URL is set, else over TCP to a Redis Cluster (REDIS_CLUSTER_NODES) or one
+ * Redis (REDIS_URL, default redis://127.0.0.1:6379).
  * Replies are deserialized as the library does by default (JSON-looking strings are parsed, so
  * "123" comes back as 123): callers that need strings convert explicitly, and our Lua scripts
  * return JSON objects so their shape survives either way.
@@ -12,12 +14,28 @@ import { TcpRequester } from "./tcp-requester";
 
 export type { Redis };
 
-export type RedisHandle = { redis: Redis; commandCount: () => number; close: () => Promise<void> };
+export type RedisHandle = {
+  redis: Redis;
+  commandCount: () => number;
+  close: () => Promise<void>;
+  /**
+   * Whether every write acknowledged so far by `key`'s master is also on REDIS_WAIT_REPLICAS
+   * replicas (WAIT), so a failover that promotes one keeps it. Always true when that is 0.
+   */
+  replicated: (key: string) => Promise<boolean>;
+};
 
-export function createRedis(
-  e: Partial<Pick<Env, "REDIS_URL" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">>,
-  name?: string,
-): RedisHandle {
+type RedisSettings = Pick<
+  Env,
+  | "REDIS_URL"
+  | "REDIS_CLUSTER_NODES"
+  | "REDIS_WAIT_REPLICAS"
+  | "REDIS_WAIT_MS"
+  | "UPSTASH_REDIS_REST_URL"
+  | "UPSTASH_REDIS_REST_TOKEN"
+>;
+
+export function createRedis(e: Partial<RedisSettings>, name?: string): RedisHandle {
   if (e.UPSTASH_REDIS_REST_URL) {
     let count = 0;
     const redis = new Redis({
@@ -34,12 +52,27 @@ export function createRedis(
       count++;
       return request(r);
     };
-    return { redis, commandCount: () => count, close: async () => {} };
+    // Upstash replicates on its own terms; WAIT is not offered over REST.
+    const replicated = async () => true;
+    return { redis, commandCount: () => count, close: async () => {}, replicated };
   }
-  const requester = new TcpRequester(e.REDIS_URL ?? "redis://127.0.0.1:6379", { name });
-  const redis = new Redis(requester);
-  return { redis, commandCount: () => requester.commandCount, close: () => requester.quit() };
+  const requester = new TcpRequester(
+    e.REDIS_CLUSTER_NODES ? { cluster: e.REDIS_CLUSTER_NODES } : (e.REDIS_URL ?? DEFAULT_URL),
+    { name },
+  );
+  const replicas = e.REDIS_WAIT_REPLICAS ?? (e.REDIS_CLUSTER_NODES ? 1 : 0);
+  const waitMs = e.REDIS_WAIT_MS ?? 250;
+  return {
+    redis: new Redis(requester),
+    commandCount: () => requester.commandCount,
+    close: () => requester.quit(),
+    replicated: async (key) =>
+      replicas === 0 ||
+      (await requester.replicated(keys.replicaMarker(key), replicas, waitMs)) >= replicas,
+  };
 }
+
+const DEFAULT_URL = "redis://127.0.0.1:6379";
 
 const globalForRedis = globalThis as unknown as { __stampedeRedis?: RedisHandle };
 

@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { hashTag } from "./routing";
 
 /**
  * Every Redis key name is built here. A sale's keys share the hash tag `{sale-id}` so a
@@ -46,10 +47,18 @@ export const keys = {
   ratelimit: (policy: string) => `${prefix()}rl:${policy}`,
   /** A user's session version: raised by sign-out and password change (lib/auth/session-version.ts). */
   sessionVersion: (userId: string) => `${prefix()}session-version:${userId}`,
+  /**
+   * The identifier handed to @upstash/ratelimit: its sliding window keys are
+   * `<policy prefix>:<identifier>:<window>`, two windows per call, so the hash tag keeps both on
+   * one Redis Cluster slot.
+   */
+  ratelimitIdentifier: (id: string) => `{${id}}`,
   /** Sales armed in Redis: the outbox worker reads each one's stream. */
   armed: () => `${prefix()}armed`,
   /** Next.js's incremental cache shared by every instance (lib/cache/redis-cache-handler.ts). */
   nextCache: (cacheKey: string) => `${prefix()}next:${cacheKey}`,
   /** When each Next.js cache tag was last revalidated: fields `s:<tag>` (stale) and `e:<tag>` (expired). */
   nextCacheTags: () => `${prefix()}next-tags`,
+  /** Written just before a WAIT, on the same slot as `key` (lib/redis/client.ts `replicated`). */
+  replicaMarker: (key: string) => `${prefix()}replicated:{${hashTag(key)}}`,
 };

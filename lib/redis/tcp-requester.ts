@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import type { Requester, UpstashRequest, UpstashResponse } from "@upstash/redis";
-import { createClient } from "redis";
+import { clusterConnection, singleConnection, type Connection } from "./connection";
 
 /**
- * A `Requester` for `@upstash/redis` over a plain TCP connection (node-redis), so the same
- * `Redis` class, Lua scripts and `@upstash/ratelimit` run on self-hosted Redis as on Upstash.
+ * A `Requester` for `@upstash/redis` over plain TCP (node-redis), to one Redis server or to a
+ * Redis Cluster, so the same `Redis` class, Lua scripts and `@upstash/ratelimit` run on
+ * self-hosted Redis as on Upstash.
  *
  * Traps handled here:
  * - node-redis 6 speaks RESP3 by default; Upstash's replies are RESP2-shaped, so we ask for RESP2.
@@ -21,15 +22,19 @@ const SHEBANG = /^#!lua[^\n]*\n/;
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 
 export class TcpRequester implements Requester {
-  readonly client: ReturnType<typeof connect>;
+  readonly client: Connection;
   private connecting: Promise<unknown> | undefined;
   /** original script SHA → SHA of the script as loaded (shebang stripped) */
   private readonly shaMap = new Map<string, string>();
   /** Commands sent, for the metrics endpoint and the herd report. */
   commandCount = 0;
 
-  constructor(url: string, options: { name?: string } = {}) {
-    this.client = connect(url, options.name);
+  /** `target`: a redis:// URL, or a Redis Cluster's seed nodes ("host:port"). */
+  constructor(target: string | { cluster: readonly string[] }, options: { name?: string } = {}) {
+    this.client =
+      typeof target === "string"
+        ? singleConnection(target, options.name)
+        : clusterConnection(target.cluster, options.name);
     // Without a listener node-redis throws on connection errors; callers see failed commands instead.
     this.client.on("error", () => {});
   }
@@ -45,7 +50,25 @@ export class TcpRequester implements Requester {
   }
 
   async quit(): Promise<void> {
-    if (this.client.isOpen) await this.client.quit();
+    await this.client.quit();
+  }
+
+  /**
+   * How many replicas (up to `replicas`) hold every write `markerKey`'s master made before now;
+   * a failure to reach it counts as none.
+   */
+  async replicated(markerKey: string, replicas: number, timeoutMs: number): Promise<number> {
+    this.commandCount += 2;
+    try {
+      await this.ready();
+      return await withDeadline(
+        this.client.replicated(markerKey, replicas, timeoutMs),
+        timeoutMs + COMMAND_TIMEOUT_MS,
+        "WAIT",
+      );
+    } catch {
+      return 0;
+    }
   }
 
   /** Rewrites script commands that open-source Redis would refuse. */
@@ -79,7 +102,7 @@ export class TcpRequester implements Requester {
     this.commandCount++;
     let sent: Promise<unknown>;
     try {
-      sent = this.client.sendCommand(this.translate(cmd));
+      sent = this.client.send(this.translate(cmd));
     } catch (error) {
       return Promise.resolve({ error: errorText(error) });
     }
@@ -114,11 +137,9 @@ export class TcpRequester implements Requester {
   }
 
   private async multiExec(commands: Command[]): Promise<Reply[]> {
-    const multi = this.client.multi();
-    for (const c of commands) multi.addCommand(this.translate(c));
     this.commandCount += commands.length + 2;
     try {
-      const replies = (await multi.exec()) as unknown[];
+      const replies = await this.client.multi(commands.map((c) => this.translate(c)));
       return replies.map((r) =>
         r instanceof Error ? { error: r.message } : { result: normalize(r) },
       );
@@ -143,24 +164,6 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       (v) => (clearTimeout(t), resolve(v)),
       (e) => (clearTimeout(t), reject(e)),
     );
-  });
-}
-
-function connect(url: string, name?: string) {
-  return createClient({
-    url,
-    RESP: 2,
-    name,
-    // Commands issued while disconnected fail at once rather than waiting in memory.
-    disableOfflineQueue: true,
-    // No per-command timeout in node-redis: it arms an AbortSignal.timeout for every command
-    // (measured: 15-18 µs of CPU per command against 3 µs without, on this machine), and
-    // `withDeadline` above already bounds every command at COMMAND_TIMEOUT_MS.
-    commandOptions: { timeout: 0 },
-    socket: {
-      connectTimeout: 2_000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
-    },
   });
 }
 

@@ -1,7 +1,9 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { startUpstashRestServer } from "@/test/support/upstash-rest-server";
 import { createRedis, type RedisHandle } from "./client";
+import { keys } from "./keys";
 
 const prefix = `${process.env.REDIS_PREFIX}transport:`;
 const redisUrl = process.env.REDIS_URL!;
@@ -10,7 +12,8 @@ const transports: [string, () => Promise<{ handle: RedisHandle; close: () => Pro
   [
     "TCP requester",
     async () => {
-      const handle = createRedis({ REDIS_URL: redisUrl });
+      // The run's Redis: one server, or the cluster under TEST_REDIS_CLUSTER.
+      const handle = createRedis(env());
       return { handle, close: handle.close };
     },
   ],
@@ -81,9 +84,10 @@ describe.each(transports)("%s", (name, open) => {
   it("runs multi-exec atomically", async () => {
     const { redis } = handle;
     const tx = redis.multi();
-    tx.set(k("m:a"), "x");
-    tx.incr(k("m:n"));
-    tx.incr(k("m:n"));
+    // One hash tag: a transaction on a Redis Cluster runs on one slot.
+    tx.set(k("{m}:a"), "x");
+    tx.incr(k("{m}:n"));
+    tx.incr(k("{m}:n"));
     expect(await tx.exec()).toEqual(["OK", 1, 2]);
   });
 
@@ -101,7 +105,10 @@ describe.each(transports)("%s", (name, open) => {
         ephemeralCache: false,
         timeout: 0,
       });
-      const results = await Promise.all(Array.from({ length: 200 }, () => rl.limit("shopper-1")));
+      // The hash tag keeps a sliding window's two keys (this and the last window) on one slot.
+      const results = await Promise.all(
+        Array.from({ length: 200 }, () => rl.limit(keys.ratelimitIdentifier("shopper-1"))),
+      );
       expect(results.filter((r) => r.success)).toHaveLength(25);
       expect(results.every((r) => r.reason === undefined)).toBe(true);
       const denied = results.find((r) => !r.success)!;
