@@ -2,14 +2,15 @@ import Link from "next/link";
 import { ProductCard } from "@/components/product-card";
 import { SaleBadge } from "@/components/sale-badge";
 import { getCatalog, getStorefrontSales } from "@/lib/catalog/cached";
-import { formatPrice } from "@/lib/catalog/views";
+import { featuredSales, formatPrice } from "@/lib/catalog/views";
 
 // The home page is static HTML, regenerated in the background at most once a minute (ISR)
 // and at once when a merchant changes the catalog or a sale (cache tags).
 export const revalidate = 60;
 
 export default async function HomePage() {
-  const [products, sales] = await Promise.all([getCatalog(), getStorefrontSales()]);
+  const [products, current] = await Promise.all([getCatalog(), getStorefrontSales()]);
+  const sales = featuredSales(current);
   const saleByProduct = new Map(sales.map((s) => [s.product.slug, s]));
   const featured = sales[0];
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, ilike, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { likePattern, looksLikeOrderId, ORDERS_PAGE_SIZE } from "@/lib/admin/orders";
-import { db } from "./index";
+import { db, type Db } from "./index";
 import { images, orders, products, sales, users, type Product, type Sale } from "./schema";
 import { productColumns, saleWithProductColumns } from "./columns";
 
@@ -195,10 +195,52 @@ type SaleValues = Pick<
   "productId" | "startsAt" | "endsAt" | "stock" | "perShopperLimit" | "holdSeconds"
 >;
 
-export async function insertSale(v: SaleValues): Promise<Sale> {
-  const [row] = await db().insert(sales).values(v).returning();
-  if (!row) throw new Error("insert returned no row");
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type SaleWindow = Pick<Sale, "id" | "startsAt" | "endsAt">;
+
+/**
+ * A sale of the product, not cancelled, whose window meets [startsAt, endsAt): one product has
+ * one sale at a time. Inside a transaction that holds the product row (`lockProduct`), the
+ * answer stays true until the write commits.
+ */
+export async function overlappingSale(
+  productId: string,
+  startsAt: Date,
+  endsAt: Date,
+  exceptId?: string,
+  tx: Db | Tx = db(),
+): Promise<SaleWindow | undefined> {
+  if (!isUuid(productId)) return undefined;
+  const [row] = await tx
+    .select({ id: sales.id, startsAt: sales.startsAt, endsAt: sales.endsAt })
+    .from(sales)
+    .where(
+      and(
+        eq(sales.productId, productId),
+        ne(sales.status, "cancelled"),
+        lt(sales.startsAt, endsAt),
+        gt(sales.endsAt, startsAt),
+        exceptId ? ne(sales.id, exceptId) : undefined,
+      ),
+    )
+    .orderBy(asc(sales.startsAt))
+    .limit(1);
   return row;
+}
+
+/** Serializes sale writes of one product, so two saves cannot both pass the overlap check. */
+const lockProduct = (tx: Tx, productId: string) =>
+  tx.select({ id: products.id }).from(products).where(eq(products.id, productId)).for("update");
+
+export async function insertSale(v: SaleValues): Promise<Sale | { overlaps: SaleWindow }> {
+  return db().transaction(async (tx) => {
+    await lockProduct(tx, v.productId);
+    const other = await overlappingSale(v.productId, v.startsAt, v.endsAt, undefined, tx);
+    if (other) return { overlaps: other };
+    const [row] = await tx.insert(sales).values(v).returning();
+    if (!row) throw new Error("insert returned no row");
+    return row;
+  });
 }
 
 /** Removes a sale that was just inserted and could not be armed (it has no orders yet). */
@@ -210,17 +252,23 @@ export async function deleteNewSale(id: string): Promise<void> {
 
 /**
  * Updates a sale that has not started (by PostgreSQL's clock too) and is not cancelled, without
- * putting stock below what is sold. Returns the row before and after, or why it could not.
+ * putting stock below what is sold or its window over another sale of the product. Returns the
+ * row before and after, or why it could not.
  */
 export async function updateUnstartedSale(
   id: string,
   v: SaleValues,
-): Promise<{ before: Sale; after: Sale } | "not_found" | "started" | "below_sold"> {
+): Promise<
+  { before: Sale; after: Sale } | "not_found" | "started" | "below_sold" | { overlaps: SaleWindow }
+> {
   return db().transaction(async (tx) => {
     const [before] = await tx.select().from(sales).where(eq(sales.id, id)).for("update");
     if (!before) return "not_found";
     if (before.status === "cancelled" || before.startsAt.getTime() <= Date.now()) return "started";
     if (v.stock < before.sold) return "below_sold";
+    await lockProduct(tx, v.productId);
+    const other = await overlappingSale(v.productId, v.startsAt, v.endsAt, id, tx);
+    if (other) return { overlaps: other };
     const [after] = await tx
       .update(sales)
       .set({ ...v, updatedAt: new Date() })
@@ -322,13 +370,19 @@ export async function searchSaleOrders(
   return { rows, total: count?.n ?? 0 };
 }
 
-export async function countSaleOrders(saleId: string): Promise<number> {
-  if (!isUuid(saleId)) return 0;
+/** Confirmed orders of a sale and what they brought in (cents). */
+export async function saleOrderTotals(
+  saleId: string,
+): Promise<{ orders: number; revenueCents: number }> {
+  if (!isUuid(saleId)) return { orders: 0, revenueCents: 0 };
   const [row] = await db()
-    .select({ n: sql<number>`count(*)::int` })
+    .select({
+      orders: sql<number>`count(*)::int`,
+      revenueCents: sql<number>`coalesce(sum(${orders.priceCents} * ${orders.quantity}), 0)::bigint`,
+    })
     .from(orders)
     .where(and(eq(orders.saleId, saleId), eq(orders.status, "confirmed")));
-  return row?.n ?? 0;
+  return { orders: row?.orders ?? 0, revenueCents: Number(row?.revenueCents ?? 0) };
 }
 
 /** Every matching order, oldest first, in batches (keyset pagination), for the CSV export. */

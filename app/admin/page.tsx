@@ -14,12 +14,14 @@ export default async function AdminHome() {
   const rows: SaleRow[] = withPhases(sales);
   const live = rows.filter((s) => s.phase === "live" || s.phase === "paused");
   const upcoming = rows.filter((s) => s.phase === "upcoming").reverse();
-  const ended = rows.filter((s) => s.phase === "ended" || s.phase === "cancelled").slice(0, 10);
+  const ended = rows
+    .filter((s) => s.phase === "sold_out" || s.phase === "ended" || s.phase === "cancelled")
+    .slice(0, 10);
 
   const groups: [string, string, SaleRow[], string][] = [
     ["live", "Live now", live, "No sale is running right now."],
     ["upcoming", "Coming up", upcoming, "Nothing scheduled. Schedule a sale to start a drop."],
-    ["ended", "Ended", ended, "No sale has ended yet."],
+    ["ended", "Sold out or ended", ended, "No sale has sold out or ended yet."],
   ];
 
   return (

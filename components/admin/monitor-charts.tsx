@@ -9,12 +9,13 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
-import type { SecondStats } from "@/lib/metrics/sale-stats";
+import type { SeriesPoint } from "@/lib/metrics/sale-series";
 
 export type StockPoint = { t: number; remaining: number; held: number; sold: number };
 
@@ -61,39 +62,107 @@ function ChartPanel({
   );
 }
 
-export function MonitorCharts({ history, stats }: { history: StockPoint[]; stats: SecondStats[] }) {
-  const perSecond = stats.map((s) => ({
+/** The chart's time range: from before the start to the end (or now), around what was recorded. */
+function timeDomain(
+  points: SeriesPoint[],
+  startsAt: number | null,
+  endsAt: number | null,
+  now: number | null,
+): [number, number] | null {
+  const first = points[0];
+  const last = points[points.length - 1];
+  const lastEnd = last ? last.t + last.span * 1000 : null;
+  const lo = Math.min(
+    ...[startsAt, first?.t].filter((v): v is number => v !== null && v !== undefined),
+  );
+  if (!Number.isFinite(lo)) return null;
+  const over = endsAt !== null && now !== null && now >= endsAt;
+  // A long sale that sold out early: show the drop, not days of nothing after it.
+  const hi = over
+    ? Math.max(lastEnd ?? endsAt!, Math.min(endsAt!, (lastEnd ?? endsAt!) + 10 * 60_000))
+    : Math.max(lastEnd ?? lo, now ?? lo);
+  return [lo - 30_000, hi + 30_000];
+}
+
+export function MonitorCharts({
+  points,
+  stock,
+  startsAt,
+  endsAt,
+  now,
+}: {
+  points: SeriesPoint[];
+  stock: StockPoint[];
+  startsAt: number | null;
+  endsAt: number | null;
+  now: number | null;
+}) {
+  // Per second, also when a long series is merged into wider intervals.
+  const perSecond = points.map((s) => ({
     t: s.t,
-    secured: s.counts.secured ?? 0,
-    r429: s.counts.rate_limited ?? 0,
-    r503: s.counts.unavailable ?? 0,
+    secured: (s.counts.secured ?? 0) / s.span,
+    r429: (s.counts.rate_limited ?? 0) / s.span,
+    r503: (s.counts.unavailable ?? 0) / s.span,
     p95: s.p95Ms,
   }));
   const sum = (k: "secured" | "r429" | "r503") => perSecond.reduce((a, p) => a + p[k], 0);
   const anyLatency = perSecond.some((p) => p.p95 !== null);
+  const domain = timeDomain(points, startsAt, endsAt, now);
+  // The stock holds its last value until something changes it: carry it to the chart's edge.
+  const lastStock = stock[stock.length - 1];
+  const stockLine =
+    lastStock && domain && domain[1] - 30_000 > lastStock.t
+      ? [...stock, { ...lastStock, t: domain[1] - 30_000 }]
+      : stock;
   const xAxis = (
     <XAxis
       dataKey="t"
       type="number"
-      domain={["dataMin", "dataMax"]}
+      domain={domain ?? ["dataMin", "dataMax"]}
+      allowDataOverflow
       tickFormatter={clock}
       {...axis}
     />
   );
   const tooltip = <Tooltip labelFormatter={(t) => clock(Number(t))} isAnimationActive={false} />;
+  const marks = [
+    ...(startsAt !== null
+      ? [
+          <ReferenceLine
+            key="start"
+            x={startsAt}
+            stroke={C.axis}
+            strokeDasharray="4 3"
+            label={{ value: "Start", position: "insideTopLeft", fontSize: 12, fill: C.axis }}
+          />,
+        ]
+      : []),
+    ...(endsAt !== null && domain && endsAt <= domain[1]
+      ? [
+          <ReferenceLine
+            key="end"
+            x={endsAt}
+            stroke={C.axis}
+            strokeDasharray="4 3"
+            label={{ value: "End", position: "insideTopRight", fontSize: 12, fill: C.axis }}
+          />,
+        ]
+      : []),
+  ];
 
   return (
     <div className="chart-grid">
       <ChartPanel
         title="Stock over time"
-        caption="Remaining, held and sold units, from when you opened this page"
-        empty={history.length < 2 ? "Collecting points…" : null}
+        caption="Remaining, held and sold units over the whole sale"
+        empty={stock.length === 0 ? "No stock recorded yet" : null}
       >
-        <AreaChart data={history} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
+        <AreaChart data={stockLine} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
           <CartesianGrid stroke={C.grid} vertical={false} />
           {xAxis}
           <YAxis allowDecimals={false} {...axis} />
           {tooltip}
+          {marks}
           <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
           {(["sold", "held", "remaining"] as const).map((k) => (
             <Area
@@ -112,27 +181,29 @@ export function MonitorCharts({ history, stats }: { history: StockPoint[]; stats
       </ChartPanel>
       <ChartPanel
         title="Grants per second"
-        caption="Purchase tokens handed out (Buy Now → secured), last 2 minutes"
-        empty={sum("secured") === 0 ? "No grants in the last 2 minutes" : null}
+        caption="Purchase tokens handed out (Buy Now → secured) per second"
+        empty={sum("secured") === 0 ? "No grants yet" : null}
       >
         <BarChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
           <CartesianGrid stroke={C.grid} vertical={false} />
           {xAxis}
           <YAxis allowDecimals={false} {...axis} />
           {tooltip}
+          {marks}
           <Bar dataKey="secured" name="Secured" fill={C.sold} isAnimationActive={false} />
         </BarChart>
       </ChartPanel>
       <ChartPanel
         title="Refused per second"
-        caption="429 rate limited and 503 shed, last 2 minutes"
-        empty={sum("r429") + sum("r503") === 0 ? "No 429s or 503s in the last 2 minutes" : null}
+        caption="429 rate limited and 503 shed, per second"
+        empty={sum("r429") + sum("r503") === 0 ? "No 429s or 503s" : null}
       >
         <BarChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
           <CartesianGrid stroke={C.grid} vertical={false} />
           {xAxis}
           <YAxis allowDecimals={false} {...axis} />
           {tooltip}
+          {marks}
           <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
           <Bar
             dataKey="r429"
@@ -152,14 +223,15 @@ export function MonitorCharts({ history, stats }: { history: StockPoint[]; stats
       </ChartPanel>
       <ChartPanel
         title="Gate latency (p95)"
-        caption="95th percentile of Buy Now answer times (bucket bound), last 2 minutes"
-        empty={anyLatency ? null : "No Buy Now requests in the last 2 minutes"}
+        caption="95th percentile of Buy Now answer times (bucket bound)"
+        empty={anyLatency ? null : "No Buy Now requests yet"}
       >
         <LineChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
           <CartesianGrid stroke={C.grid} vertical={false} />
           {xAxis}
           <YAxis unit=" ms" {...axis} width={64} />
           {tooltip}
+          {marks}
           <Line
             type="monotone"
             dataKey="p95"

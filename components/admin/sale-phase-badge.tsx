@@ -1,31 +1,46 @@
 import { salePhase, type SalePhase } from "@/lib/catalog/views";
 
-const labels: Record<SalePhase, string> = {
+/** A sale's phase on the dashboard: the storefront's, plus "sold out" (every unit sold). */
+export type AdminPhase = SalePhase | "sold_out";
+
+const labels: Record<AdminPhase, string> = {
   live: "Live",
   upcoming: "Upcoming",
   ended: "Ended",
   paused: "Paused",
   cancelled: "Cancelled",
+  sold_out: "Sold out",
 };
-const classes: Record<SalePhase, string> = {
+const classes: Record<AdminPhase, string> = {
   live: "badge badge-live",
   upcoming: "badge",
   ended: "badge badge-ended",
   paused: "badge badge-paused",
   cancelled: "badge badge-cancelled",
+  sold_out: "badge badge-ended",
 };
 
 export const phaseOf = (
-  s: { startsAt: Date; endsAt: Date; status: "scheduled" | "paused" | "cancelled" },
+  s: {
+    startsAt: Date;
+    endsAt: Date;
+    status: "scheduled" | "paused" | "cancelled";
+    sold?: number;
+    stock?: number;
+  },
   now = Date.now(),
-) =>
-  salePhase(
+): AdminPhase => {
+  const phase = salePhase(
     { startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), status: s.status },
     now,
   );
+  // Orders in PostgreSQL: a sold-out drop still inside its window is not "Live".
+  const soldOut = s.sold !== undefined && s.stock !== undefined && s.sold >= s.stock;
+  return soldOut && (phase === "live" || phase === "paused") ? "sold_out" : phase;
+};
 
 /** The sale's phase at render time (admin pages are rendered per request). */
-export function SalePhaseBadge({ phase }: { phase: SalePhase }) {
+export function SalePhaseBadge({ phase }: { phase: AdminPhase }) {
   return <span className={classes[phase]}>{labels[phase]}</span>;
 }
 

@@ -185,6 +185,35 @@ describe("validateSale: editing", () => {
       ok: false,
       fieldErrors: {},
       formError: "This sale was cancelled; it can no longer change.",
+      partial: {},
+    });
+  });
+});
+
+describe("validateSale: every error in one round", () => {
+  it("reports shape and schedule errors together, with the fields that did parse", () => {
+    const r = validateSale(
+      { ...good, endsAt: iso(5 * MIN), stock: "0", holdSeconds: "1" },
+      { ...ctx, existing: saved({ sold: 10 }) },
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.fieldErrors).toEqual({
+      endsAt: "The end must be after the start",
+      stock: "Stock must be between 1 and 1,000,000",
+      holdSeconds: "The hold time must be between 2 and 900 seconds",
+    });
+    expect(r.partial).toMatchObject({ productId: good.productId, perShopperLimit: 2 });
+  });
+
+  it("checks the stock against what is sold even when another field is wrong", () => {
+    const r = validateSale(
+      { ...good, stock: "5", perShopperLimit: "" },
+      { ...ctx, existing: saved({ sold: 10 }) },
+    );
+    expect(r.ok ? {} : r.fieldErrors).toEqual({
+      stock: "Stock can't go below the 10 units already sold or held",
+      perShopperLimit: "Enter a per-shopper limit",
     });
   });
 });

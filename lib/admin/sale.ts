@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { firstErrors, type FieldErrors } from "./form-state";
+import type { FieldErrors } from "./form-state";
 
 /**
  * Merchant sale input. Shape rules come from the schema; the rules that need the clock, the
@@ -93,46 +93,80 @@ export type SaleContext = {
 };
 
 export type SaleCheck =
-  { ok: true; data: SaleInput } | { ok: false; fieldErrors: FieldErrors; formError?: string };
+  | { ok: true; data: SaleInput }
+  | {
+      ok: false;
+      fieldErrors: FieldErrors;
+      formError?: string;
+      /** The fields that parsed, so the caller's own checks (product, overlap) join this round. */
+      partial: Partial<SaleInput>;
+    };
 
-const same = (a: SaleInput, b: SaleInput, k: keyof SaleInput) =>
+const same = (a: SaleInput, b: Partial<SaleInput>, k: keyof SaleInput) =>
   a[k] instanceof Date && b[k] instanceof Date ? a[k].getTime() === b[k].getTime() : a[k] === b[k];
 
+/**
+ * Every rule at once: each field is parsed on its own, and each cross-field rule runs when its
+ * fields parsed, so a merchant sees all that is wrong after one save, not in rounds.
+ */
 export function validateSale(raw: Record<string, unknown>, ctx: SaleContext): SaleCheck {
-  const parsed = saleSchema(ctx.minHoldSeconds).safeParse(raw);
-  if (!parsed.success) return { ok: false, fieldErrors: firstErrors(parsed.error.issues) };
-  const data: SaleInput = parsed.data;
-  const errors: FieldErrors = {};
   const { existing } = ctx;
-
   if (existing?.status === "cancelled")
     return {
       ok: false,
       fieldErrors: {},
       formError: "This sale was cancelled; it can no longer change.",
+      partial: {},
     };
+  const shape = saleSchema(ctx.minHoldSeconds).shape;
+  const errors: FieldErrors = {};
+  const data: Partial<SaleInput> = {};
+  for (const k of SALE_FIELDS) {
+    const r = shape[k].safeParse(raw[k]);
+    if (r.success) (data as Record<string, unknown>)[k] = r.data;
+    else errors[k] = r.error.issues[0]?.message;
+  }
+
   if (existing && existing.startsAt.getTime() <= ctx.now) {
     // Once shoppers may have bought, the schedule and the stock are history: only pause/cancel.
     for (const k of SALE_FIELDS)
-      if (!same(existing, data, k)) errors[k] = "The sale has started: this can no longer change";
+      if (k in data && !same(existing, data, k))
+        errors[k] = "The sale has started: this can no longer change";
     if (Object.keys(errors).length > 0)
       return {
         ok: false,
         fieldErrors: errors,
         formError: "This sale has started. You can still pause or cancel it.",
+        partial: data,
       };
   }
 
-  if (data.endsAt.getTime() <= data.startsAt.getTime())
-    errors.endsAt = "The end must be after the start";
-  else if (data.endsAt.getTime() <= ctx.now) errors.endsAt = "The end must be in the future";
+  if (data.startsAt && data.endsAt) {
+    if (data.endsAt.getTime() <= data.startsAt.getTime())
+      errors.endsAt = "The end must be after the start";
+    else if (data.endsAt.getTime() <= ctx.now) errors.endsAt = "The end must be in the future";
+  }
 
   const committed = Math.max(existing?.sold ?? 0, ctx.gateCommitted ?? 0);
-  if (data.stock < committed)
+  if (data.stock !== undefined && data.stock < committed)
     errors.stock = `Stock can't go below the ${committed.toLocaleString("en-US")} units already sold or held`;
 
-  return Object.keys(errors).length > 0 ? { ok: false, fieldErrors: errors } : { ok: true, data };
+  return Object.keys(errors).length > 0 || !isComplete(data)
+    ? { ok: false, fieldErrors: errors, partial: data }
+    : { ok: true, data };
 }
+
+const isComplete = (d: Partial<SaleInput>): d is SaleInput => SALE_FIELDS.every((k) => k in d);
+
+/** "2026-12-02 18:00 UTC": the server does not know the merchant's zone, so it names UTC. */
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/**
+ * One product has at most one sale at a time (paused ones included: they may resume), so the
+ * storefront never has to choose between two drops of the same thing.
+ */
+export const overlapMessage = (other: { startsAt: Date; endsAt: Date }) =>
+  `This product already has a sale from ${utc(other.startsAt)} to ${utc(other.endsAt)}. Sales of one product can't overlap.`;
 
 /** The error shown when the gate refuses a stock change (it counted more units than PostgreSQL did). */
 export const GATE_STOCK_ERROR = "Stock can't go below the units already sold or held in the sale";

@@ -67,18 +67,45 @@ export function salePhase(
   return now >= Date.parse(s.startsAt) ? "live" : "upcoming";
 }
 
-/** The sale a product page features: the live one, else the next one, else the latest that ended. */
-export function featuredSale<T extends Pick<SaleView, "startsAt" | "endsAt" | "status">>(
-  list: T[],
-  now = Date.now(),
-): T | undefined {
+type Timed = Pick<SaleView, "startsAt" | "endsAt" | "status">;
+
+/** 0: live, 1: paused inside its window, 2: anything else. */
+const runningRank = (s: Timed, now: number) => {
+  const p = salePhase(s, now);
+  return p === "live" ? 0 : p === "paused" && Date.parse(s.startsAt) <= now ? 1 : 2;
+};
+
+/**
+ * The sale a product page features: the live one, else one paused mid-drop, else the next one
+ * (a paused sale that has not started counts as next), else the latest that ended.
+ */
+export function featuredSale<T extends Timed>(list: T[], now = Date.now()): T | undefined {
   const open = list.filter((s) => s.status !== "cancelled");
-  const live = open.find((s) => salePhase(s, now) === "live" || salePhase(s, now) === "paused");
-  if (live) return live;
+  const running = open
+    .filter((s) => runningRank(s, now) < 2)
+    .sort((a, b) => runningRank(a, now) - runningRank(b, now))[0];
+  if (running) return running;
   const next = open
     .filter((s) => Date.parse(s.startsAt) > now)
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))[0];
   return next ?? open.sort((a, b) => Date.parse(b.endsAt) - Date.parse(a.endsAt))[0];
+}
+
+/** One sale per product (the one its page features), running drops first, then by start. */
+export function featuredSales<T extends Timed & { product: { slug: string } }>(
+  list: T[],
+  now = Date.now(),
+): T[] {
+  const byProduct = new Map<string, T[]>();
+  for (const s of list)
+    byProduct.set(s.product.slug, [...(byProduct.get(s.product.slug) ?? []), s]);
+  return [...byProduct.values()]
+    .flatMap((group) => featuredSale(group, now) ?? [])
+    .sort(
+      (a, b) =>
+        runningRank(a, now) - runningRank(b, now) ||
+        Date.parse(a.startsAt) - Date.parse(b.startsAt),
+    );
 }
 
 export const formatPrice = (cents: number) =>

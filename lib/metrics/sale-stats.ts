@@ -1,11 +1,15 @@
 import type { Redis } from "@upstash/redis";
 import { redis as defaultRedis } from "@/lib/redis/client";
+import { gate } from "@/lib/gate/gate";
 import { saleKeys } from "@/lib/redis/keys";
 
 /**
- * Per-sale, per-second outcome counts and latency histograms, shared by every instance, for
- * the merchant's live monitor. Buy Now only bumps in-memory counters; each instance flushes
- * them to Redis once a second in one pipeline, so the hot path pays no extra round trip.
+ * A sale's series for the merchant's monitor, kept in Redis for the sale's whole life: per
+ * second, Buy Now answers by kind, checkouts, latency buckets, and a sample of the gate's stock
+ * (remaining, held, sold, line). Buy Now only bumps in-memory counters; each instance writes
+ * them once a second in one pipeline, so the hot path pays no extra round trip. One hash per
+ * sale, a field per (second, kind) only for seconds that had something to record, dropped a
+ * week after the sale ends. Read back by ./sale-series.ts.
  */
 
 export type Outcome =
@@ -22,15 +26,27 @@ export type Outcome =
 /** Latency bucket upper bounds (ms); the last bucket is "more". */
 export const LATENCY_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500] as const;
 
-const KEEP_SECONDS = 3600;
-type Pending = Map<string, Map<number, Map<string, number>>>; // sale -> second -> field -> n
+/** The gate's stock at one second (fields `<sec>:s:<name>`, the last sample of the second wins). */
+export type StockSample = { avail: number; held: number; sold: number; line: number };
+export const STOCK_FIELDS = ["avail", "held", "sold", "line"] as const;
 
-let pending: Pending = new Map();
+/** How long the series outlives its sale: long enough to read the report the week after. */
+export const KEEP_AFTER_END_SECONDS = 7 * 24 * 3600;
+
+type Counts = Map<number, Map<string, number>>; // second -> field -> n
+type Sample = { sec: number; stock: StockSample; endsAt: number };
+
+let pending = new Map<string, Counts>();
+let samples = new Map<string, Sample>();
 let timer: NodeJS.Timeout | undefined;
 
 const bucketOf = (ms: number) => {
   const i = LATENCY_BUCKETS.findIndex((b) => ms <= b);
   return i === -1 ? LATENCY_BUCKETS.length : i;
+};
+
+const schedule = () => {
+  timer ??= setTimeout(() => void flushSaleStats(), 1_000);
 };
 
 export function recordOutcome(
@@ -49,79 +65,75 @@ export function recordOutcome(
     const f = `lat:${bucketOf(latencyMs)}`;
     fields.set(f, (fields.get(f) ?? 0) + 1);
   }
-  timer ??= setTimeout(() => void flushSaleStats(), 1_000);
+  schedule();
 }
 
-/** Writes what this instance counted since the last flush. */
-export async function flushSaleStats(r: () => Redis = defaultRedis): Promise<void> {
+/** The gate's counters as some caller just read them (the monitor, the flush): one sample a second. */
+export function recordStock(
+  saleId: string,
+  c: StockSample & { now: number; endsAt: number },
+): void {
+  samples.set(saleId, {
+    sec: Math.floor(c.now / 1000),
+    stock: { avail: c.avail, held: c.held, sold: c.sold, line: c.line },
+    endsAt: c.endsAt,
+  });
+  schedule();
+}
+
+type StateReader = (
+  saleId: string,
+) => Promise<({ s: "ok"; now: number; endsAt: number } & StockSample) | { s: string }>;
+
+/**
+ * Writes what this instance counted since the last flush. A sale that had answers but no stock
+ * sample this second gets one from the gate (one script call per such sale, at most once a
+ * second per instance), so the stock line follows the drop even when nobody watches it.
+ */
+export async function flushSaleStats(
+  r: () => Redis = defaultRedis,
+  readState: StateReader = (id) => gate.state(id),
+): Promise<void> {
   timer = undefined;
   const batch = pending;
+  const sampled = samples;
   pending = new Map();
-  if (batch.size === 0) return;
+  samples = new Map();
+  const nowSec = Math.floor(Date.now() / 1000);
+  await Promise.all(
+    [...batch.keys()]
+      .filter((id) => sampled.get(id)?.sec !== nowSec)
+      .map(async (id) => {
+        const s = await readState(id).catch(() => null);
+        if (s && s.s === "ok" && "avail" in s)
+          sampled.set(id, {
+            sec: Math.floor(s.now / 1000),
+            stock: { avail: s.avail, held: s.held, sold: s.sold, line: s.line },
+            endsAt: s.endsAt,
+          });
+      }),
+  );
+  if (batch.size === 0 && sampled.size === 0) return;
   const p = r().pipeline();
-  for (const [saleId, bySec] of batch) {
+  for (const saleId of new Set([...batch.keys(), ...sampled.keys()])) {
     const key = saleKeys(saleId).stats;
-    for (const [sec, fields] of bySec)
+    for (const [sec, fields] of batch.get(saleId) ?? [])
       for (const [f, n] of fields) p.hincrby(key, `${sec}:${f}`, n);
-    p.expire(key, KEEP_SECONDS);
+    const sample = sampled.get(saleId);
+    if (sample)
+      p.hset(
+        key,
+        Object.fromEntries(STOCK_FIELDS.map((f) => [`${sample.sec}:s:${f}`, sample.stock[f]])),
+      );
+    // Until a week after the end (the end as the gate knows it; unknown → a week from now).
+    const endSec = sample ? Math.ceil(sample.endsAt / 1000) : nowSec;
+    p.expireat(key, Math.max(endSec, nowSec) + KEEP_AFTER_END_SECONDS);
   }
   try {
     await p.exec();
   } catch {
     // Monitor figures are best effort: losing a second of them must not hurt a sale.
   }
-}
-
-export type SecondStats = {
-  t: number;
-  counts: Partial<Record<Outcome, number>>;
-  p95Ms: number | null;
-};
-
-/** The last `seconds` seconds of one sale, oldest first, one entry per second. */
-const OUTCOMES: Outcome[] = [
-  "secured",
-  "in_line",
-  "sold_out",
-  "not_started",
-  "ended",
-  "already_purchased",
-  "rate_limited",
-  "unavailable",
-  "checkout",
-];
-const FIELDS = [
-  ...OUTCOMES,
-  ...Array.from({ length: LATENCY_BUCKETS.length + 1 }, (_, i) => `lat:${i}`),
-];
-
-/**
- * The last `seconds` seconds of one sale, oldest first, one entry per second. Reads exactly the
- * window's fields (HMGET), however long the sale has run.
- */
-export async function readSaleStats(
-  saleId: string,
-  seconds = 120,
-  r: () => Redis = defaultRedis,
-): Promise<SecondStats[]> {
-  const now = Math.floor(Date.now() / 1000);
-  const secs = Array.from({ length: seconds }, (_, i) => now - seconds + 1 + i);
-  const names = secs.flatMap((sec) => FIELDS.map((f) => `${sec}:${f}`));
-  const values = ((await r().hmget(saleKeys(saleId).stats, ...names)) ?? {}) as Record<
-    string,
-    unknown
-  >;
-  return secs.map((sec) => {
-    const counts: Partial<Record<Outcome, number>> = {};
-    const hist: number[] = [];
-    for (const f of FIELDS) {
-      const v = values[`${sec}:${f}`];
-      if (v === null || v === undefined) continue;
-      if (f.startsWith("lat:")) hist[Number(f.slice(4))] = Number(v);
-      else counts[f as Outcome] = Number(v);
-    }
-    return { t: sec * 1000, counts, p95Ms: percentile(hist, 0.95) };
-  });
 }
 
 /** The bucket bound under which `q` of the samples fall (null when there are none). */

@@ -61,6 +61,72 @@ describe("createSaleFrom", () => {
   });
 });
 
+describe("one sale of a product at a time", () => {
+  const at = (min: number) => new Date(Date.now() + min * MIN).toISOString();
+
+  it("refuses a window that overlaps the product's other sale, paused ones included, and writes nothing", async () => {
+    const { product, saleId } = await newSale({ startsAt: at(-1), endsAt: at(60) });
+    expect(await changeSaleStatus(saleId, "pause")).toMatchObject({ ok: true });
+    const before = await db().select().from(sales).where(eq(sales.productId, product.id));
+    const saved = await createSaleFrom(form(product.id, { startsAt: at(30), endsAt: at(90) }));
+    expect(saved).toMatchObject({
+      ok: false,
+      state: {
+        status: "invalid",
+        fieldErrors: {
+          startsAt: expect.stringMatching(/already has a sale from .+ UTC to .+ UTC/),
+        },
+      },
+    });
+    expect(await db().select().from(sales).where(eq(sales.productId, product.id))).toEqual(before);
+  });
+
+  it("accepts back-to-back and cancelled neighbours, and shows the overlap with every other error", async () => {
+    const { product, saleId } = await newSale({ startsAt: at(10), endsAt: at(70) });
+    expect(
+      await createSaleFrom(form(product.id, { startsAt: at(70), endsAt: at(80) })),
+    ).toMatchObject({ ok: true });
+    const both = await createSaleFrom(
+      form(product.id, { startsAt: at(20), endsAt: at(30), stock: "0" }),
+    );
+    expect(both).toMatchObject({
+      ok: false,
+      state: { fieldErrors: { startsAt: expect.any(String), stock: expect.any(String) } },
+    });
+    expect(await changeSaleStatus(saleId, "cancel")).toMatchObject({ ok: true });
+    expect(
+      await createSaleFrom(form(product.id, { startsAt: at(20), endsAt: at(30) })),
+    ).toMatchObject({ ok: true });
+  });
+
+  it("lets only one of two concurrent overlapping saves through (the product row is locked)", async () => {
+    const product = await createProduct();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        createSaleFrom(form(product.id, { startsAt: at(10 + i), endsAt: at(60 + i) })),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(await db().select().from(sales).where(eq(sales.productId, product.id))).toHaveLength(1);
+  });
+
+  it("refuses moving a sale onto another sale of the product", async () => {
+    const { product } = await newSale({ startsAt: at(10), endsAt: at(20) });
+    const laterStart = at(30);
+    const later = await createSaleFrom(form(product.id, { startsAt: laterStart, endsAt: at(40) }));
+    if (!later.ok) throw new Error(JSON.stringify(later.state));
+    const moved = await updateSaleFrom({
+      id: later.saleId,
+      ...form(product.id, { startsAt: at(15), endsAt: at(40) }),
+    });
+    expect(moved).toMatchObject({
+      ok: false,
+      state: { fieldErrors: { startsAt: expect.stringContaining("can't overlap") } },
+    });
+    expect((await row(later.saleId))?.startsAt.toISOString()).toBe(laterStart);
+  });
+});
+
 describe("updateSaleFrom", () => {
   it("changes schedule, stock and rules before the start, in PostgreSQL and in the gate", async () => {
     const { product, saleId } = await newSale();

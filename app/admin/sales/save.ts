@@ -5,8 +5,11 @@ import type { FieldErrors, FormState, FormValues } from "@/lib/admin/form-state"
 import {
   GATE_STOCK_ERROR,
   nextStatus,
+  overlapMessage,
   SALE_FIELDS,
   validateSale,
+  type SaleCheck,
+  type SaleInput,
   type StatusOp,
 } from "@/lib/admin/sale";
 import { env } from "@/lib/env";
@@ -49,6 +52,35 @@ async function productChoiceError(productId: string): Promise<string | null> {
   return p.status === "archived" ? "That product is archived; restore it first" : null;
 }
 
+/**
+ * The rules that need PostgreSQL (the product can be sold; no other sale of it overlaps), added
+ * to the ones `validateSale` found, so the form shows every error of one save together. The
+ * write checks the overlap again under a lock; this pass is for the message.
+ */
+async function withDatabaseRules(
+  checked: SaleCheck,
+  opts: { saleId?: string; productChanged: boolean },
+): Promise<
+  { ok: true; data: SaleInput } | { ok: false; fieldErrors: FieldErrors; formError?: string }
+> {
+  const d = checked.ok ? checked.data : checked.partial;
+  const errors: FieldErrors = checked.ok ? {} : { ...checked.fieldErrors };
+  if (d.productId && opts.productChanged && !errors.productId) {
+    const productError = await productChoiceError(d.productId);
+    if (productError) errors.productId = productError;
+  }
+  if (d.productId && d.startsAt && d.endsAt && !errors.startsAt && !errors.endsAt) {
+    const other = await q.overlappingSale(d.productId, d.startsAt, d.endsAt, opts.saleId);
+    if (other) errors.startsAt = overlapMessage(other);
+  }
+  if (checked.ok && Object.keys(errors).length === 0) return checked;
+  return {
+    ok: false,
+    fieldErrors: errors,
+    ...(checked.ok ? {} : { formError: checked.formError }),
+  };
+}
+
 /** Arms the sale; on refusal or error runs `undo` (PostgreSQL back as it was) and says why. */
 async function armOrUndo(
   saleId: string,
@@ -71,14 +103,18 @@ const armFailure = (result: "refused" | "down", values: FormValues): Saved =>
   result === "refused" ? invalid(values, { stock: GATE_STOCK_ERROR }) : failed(GATE_DOWN, values);
 
 export async function createSaleFrom(values: FormValues, now = Date.now()): Promise<Saved> {
-  const checked = validateSale(values, { now, minHoldSeconds: env().MIN_HOLD_SECONDS });
+  const checked = await withDatabaseRules(
+    validateSale(values, { now, minHoldSeconds: env().MIN_HOLD_SECONDS }),
+    { productChanged: true },
+  );
   if (!checked.ok) return invalid(values, checked.fieldErrors, checked.formError);
-  const productError = await productChoiceError(checked.data.productId);
-  if (productError) return invalid(values, { productId: productError });
 
   let sale: Sale;
   try {
-    sale = await q.insertSale(checked.data);
+    const inserted = await q.insertSale(checked.data);
+    if ("overlaps" in inserted)
+      return invalid(values, { startsAt: overlapMessage(inserted.overlaps) });
+    sale = inserted;
   } catch (error) {
     log.error({ err: error }, "admin: create sale failed");
     return failed("We couldn't save the sale. Try again.", values);
@@ -97,17 +133,18 @@ export async function updateSaleFrom(values: FormValues, now = Date.now()): Prom
     log.error({ err: error, saleId: existing.id }, "admin: gate state unavailable");
     return failed(GATE_DOWN, values);
   }
-  const checked = validateSale(values, {
+  const validated = validateSale(values, {
     now,
     minHoldSeconds: env().MIN_HOLD_SECONDS,
     existing,
     gateCommitted: committed,
   });
+  const checked = await withDatabaseRules(validated, {
+    saleId: existing.id,
+    productChanged:
+      (validated.ok ? validated.data : validated.partial).productId !== existing.productId,
+  });
   if (!checked.ok) return invalid(values, checked.fieldErrors, checked.formError);
-  if (checked.data.productId !== existing.productId) {
-    const productError = await productChoiceError(checked.data.productId);
-    if (productError) return invalid(values, { productId: productError });
-  }
 
   // PostgreSQL checks "not started" and "sold <= stock" again, under a row lock.
   const written = await q.updateUnstartedSale(existing.id, checked.data);
@@ -115,6 +152,7 @@ export async function updateSaleFrom(values: FormValues, now = Date.now()): Prom
   if (written === "started") return invalid(values, {}, STARTED);
   if (written === "below_sold")
     return invalid(values, { stock: "Stock can't go below the units already sold" });
+  if ("overlaps" in written) return invalid(values, { startsAt: overlapMessage(written.overlaps) });
   const armed = await armOrUndo(existing.id, () => q.restoreSale(written.before));
   return armed === "armed" ? { ok: true, saleId: existing.id } : armFailure(armed, values);
 }

@@ -35,6 +35,7 @@ export default async function SalePage({ params, searchParams }: Props) {
             {sale.product.name}{" "}
             <LivePhaseBadge
               key={sale.status}
+              saleId={sale.id}
               initial={phase}
               startsAt={sale.startsAt.toISOString()}
               endsAt={sale.endsAt.toISOString()}

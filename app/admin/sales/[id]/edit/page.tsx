@@ -52,8 +52,12 @@ export default async function EditSalePage({ params }: Props) {
         <p className="notice" role="status">
           {phase === "cancelled"
             ? "This sale was cancelled; it can no longer change."
-            : "This sale has started, so its schedule, stock and limits can no longer change. You can still pause or cancel it from its monitor."}{" "}
-          <Link href={`/admin/sales/${sale.id}`}>Back to the sale</Link>
+            : phase === "ended"
+              ? "This sale has ended, so it can no longer change. Its report is on its page."
+              : `This sale has started, so its schedule, stock and limits can no longer change. You can still ${sale.status === "paused" ? "resume" : "pause"} or cancel it on its page.`}{" "}
+          <Link href={`/admin/sales/${sale.id}`}>
+            {phase === "ended" ? "See the report" : "Back to the sale"}
+          </Link>
         </p>
       )}
     </>

@@ -1,0 +1,80 @@
+import type { StateReply } from "@/lib/gate/gate";
+import type { SeriesPoint } from "@/lib/metrics/sale-series";
+
+/**
+ * A finished drop in figures, from the record (orders in PostgreSQL), the gate's counters and
+ * the sale's series. Pure, so every figure is testable without a drop.
+ */
+
+export type SaleReport = {
+  revenueCents: number;
+  orders: number;
+  /** Buy Now answers of any kind (checkouts not included). */
+  presses: number;
+  /** Holds handed out. */
+  grants: number;
+  /** Orders per hold handed out (null when there was none). */
+  conversion: number | null;
+  /** Holds that ran out before checkout (shoppers cannot release one, so the rest expired). */
+  expiredHolds: number;
+  /** From the start to the first second every unit was sold, or null when some were left. */
+  soldOutAfterMs: number | null;
+  sold: number;
+  stock: number;
+};
+
+export type ReportInput = {
+  series: SeriesPoint[];
+  startsAt: number;
+  stock: number;
+  sold: number;
+  /** Holds still live (0 once the gate has reaped them; the gate's own count when armed). */
+  held: number;
+  /** The gate's count of holds handed out, when it is armed; else the series' secured answers. */
+  grants: number | null;
+  orders: number;
+  revenueCents: number;
+};
+
+const BUY_NOW = [
+  "secured",
+  "in_line",
+  "sold_out",
+  "not_started",
+  "ended",
+  "already_purchased",
+  "rate_limited",
+  "unavailable",
+] as const;
+
+export function saleReport(i: ReportInput): SaleReport {
+  const sum = (k: (typeof BUY_NOW)[number]) => i.series.reduce((a, p) => a + (p.counts[k] ?? 0), 0);
+  const grants = i.grants ?? sum("secured");
+  const soldOut =
+    i.sold >= i.stock ? i.series.find((p) => p.stock && p.stock.sold >= i.stock) : undefined;
+  return {
+    revenueCents: i.revenueCents,
+    orders: i.orders,
+    presses: BUY_NOW.reduce((a, k) => a + sum(k), 0),
+    grants,
+    conversion: grants > 0 ? i.orders / grants : null,
+    expiredHolds: Math.max(0, grants - i.sold - i.held),
+    soldOutAfterMs: soldOut ? Math.max(0, soldOut.t + soldOut.span * 1000 - i.startsAt) : null,
+    sold: i.sold,
+    stock: i.stock,
+  };
+}
+
+/** What GET /api/admin/sales/{id}/monitor answers. */
+export type MonitorReply = {
+  state: StateReply;
+  /** The whole series, or with `?since=<unix second>` the seconds from then on. */
+  series: SeriesPoint[];
+  full: boolean;
+  orders: number;
+  revenueCents: number;
+  /** The record in PostgreSQL: what the monitor shows when the gate is not armed. */
+  record: { stock: number; sold: number; startsAt: number; endsAt: number; cancelled: boolean };
+  /** Once the sale is over (ended or cancelled): the drop in figures, over its whole series. */
+  report: SaleReport | null;
+};
