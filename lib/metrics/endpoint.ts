@@ -38,6 +38,7 @@ export function fastLaneMetrics(ownDatabase: boolean): string[] {
   return [
     "stampede_buy_now_total",
     "stampede_buy_now_seconds",
+    "stampede_press_work",
     "stampede_redis_commands_total",
     "stampede_cache_events",
     "stampede_rate_limit_events",
