@@ -52,7 +52,16 @@ function markdown(rows: Row[], columns: Column[]): string {
 const design = ({ r }: Row) =>
   r.mode === "stampede" ? (r.config.panel ? "Stampede, `--panel`" : "Stampede") : "naive baseline";
 
-/** Two tables: what the shoppers saw, and what it cost the servers (and whether the client kept up). */
+/** A kind of answer's cell: answers · handler µs per answer · Redis commands per answer. */
+function kindCell(r: HerdReport, kind: string): string {
+  const k = r.summary.pressWork?.[kind];
+  return k ? `${n(k.answers)} · ${k.handlerUs} µs · ${k.redisCommands}` : "–";
+}
+
+/**
+ * Three tables: what the shoppers saw, what it cost the servers (and whether the client kept up),
+ * and what each kind of answer cost the shop.
+ */
 export function renderTable(rows: Row[]): string {
   const sorted = [...rows].sort(
     (a, b) =>
@@ -76,6 +85,22 @@ export function renderTable(rows: Row[]): string {
         const other = o.already_purchased + o.ended + o.not_started;
         const gaveUp = o.gave_up_busy + o.gave_up_rate_limited + o.error + o.unanswered;
         return `${n(o.secured)} / ${n(o.in_line)} / ${n(o.sold_out)} / ${n(other)} / ${n(gaveUp)}`;
+      },
+    ],
+    [
+      "first stock + line: p50 / p99 (all answered at)",
+      ({ r }) => {
+        const f = r.summary.firstPresses;
+        return f
+          ? `${ms(f.latencyMs.p50)} / ${ms(f.latencyMs.p99)} (${ms(f.lastAnsweredAtMs)})`
+          : "–";
+      },
+    ],
+    [
+      "checkout p50 / p99",
+      ({ r }) => {
+        const c = r.summary.checkout.latencyMs;
+        return c.n > 0 ? `${ms(c.p50)} / ${ms(c.p99)}` : "–";
       },
     ],
     ["429", ({ r }) => n(r.summary.requests.status429)],
@@ -106,6 +131,10 @@ export function renderTable(rows: Row[]): string {
       ({ r }) => (r.summary.pg ? n(r.summary.pg.xactCommit + r.summary.pg.xactRollback) : "–"),
     ],
     ["Redis commands", ({ r }) => (r.summary.server ? n(r.summary.server.redisCommands) : "0")],
+    [
+      "Redis commands / press",
+      ({ r }) => (r.summary.redisPerPress !== undefined ? String(r.summary.redisPerPress) : "–"),
+    ],
     ["client lag p99", ({ r }) => ms(r.summary.client.lagMs.p99)],
     [
       "machine CPU busy (herd's share)",
@@ -116,7 +145,22 @@ export function renderTable(rows: Row[]): string {
     ],
     ["report", ({ file }) => `\`${path.basename(file)}\``],
   ];
-  return `${markdown(sorted, shoppers)}\n\n${markdown(sorted, servers)}`;
+  const kinds: Column[] = [
+    ["shoppers", ({ r }) => n(r.config.shoppers)],
+    ["design", design],
+    ["sold out", ({ r }) => kindCell(r, "sold_out")],
+    ["secured", ({ r }) => kindCell(r, "secured")],
+    ["in line", ({ r }) => kindCell(r, "in_line")],
+    ["shed (503)", ({ r }) => kindCell(r, "shed")],
+    ["rate limited", ({ r }) => kindCell(r, "rate_limited")],
+    ["report", ({ file }) => `\`${path.basename(file)}\``],
+  ];
+  const stampede = sorted.filter((x) => x.r.summary.pressWork);
+  return [
+    markdown(sorted, shoppers),
+    markdown(sorted, servers),
+    ...(stampede.length ? [markdown(stampede, kinds)] : []),
+  ].join("\n\n");
 }
 
 if (require.main === module) console.log(renderTable(load(process.argv.slice(2))));

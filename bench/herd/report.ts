@@ -1,4 +1,6 @@
 import os from "node:os";
+import { lineCapFor } from "@/lib/gate/lua";
+import { PRESS_KINDS } from "@/lib/gate/press-work";
 import type { Endpoint, EndpointCounts } from "./http-client";
 import type { InvariantCheck } from "./invariants";
 import type { HerdPlan, HerdRun, StockSample } from "./run-herd";
@@ -55,7 +57,21 @@ export type HerdReport = {
     polls: { requests: number; notModified: number };
     /** `--panel`: the sale panel's /me reads before the start. */
     panel?: HerdRun["panel"];
+    /** Winners: from the Buy Now answer to the order (ms). */
     checkout: { statuses: Record<string, number>; latencyMs: Spread };
+    /**
+     * The first `stock + line` clicks (the line's cap: lib/gate/lua.ts lineCapFor), the presses
+     * that find units or places in line: click → answer, and when the last of them was answered
+     * (ms after the start).
+     */
+    firstPresses?: { count: number; latencyMs: Spread; lastAnsweredAtMs: number };
+    /**
+     * From the shop's stampede_press_work: per kind of answer, how many, the handler time per
+     * answer (µs: synchronous JavaScript on the press's own path) and Redis commands per answer.
+     */
+    pressWork?: Record<string, { answers: number; handlerUs: number; redisCommands: number }>;
+    /** All the shop's Redis commands during the run, per Buy Now request sent. */
+    redisPerPress?: number;
     line: HerdRun["line"];
     server: ShopCounters | null;
     pg: PgStat | null;
@@ -183,6 +199,38 @@ export function buildReport(x: ReportInput): HerdReport {
   }
   const edgesMs = logEdges(1, 100_000, 6);
 
+  // The first stock + line clicks, in click order.
+  const byClick = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => Number.isFinite(run.clickAt[i]))
+    .sort((a, b) => run.clickAt[a]! - run.clickAt[b]!)
+    .slice(0, x.stock + lineCapFor(x.stock));
+  const firstLatency = new Float64Array(byClick.length).fill(Number.NaN);
+  let firstLast = 0;
+  byClick.forEach((i, k) => {
+    if (!Number.isFinite(run.answerAt[i])) return;
+    firstLatency[k] = run.answerAt[i]! - run.clickAt[i]!;
+    firstLast = Math.max(firstLast, run.answerAt[i]!);
+  });
+
+  const pw = x.server?.pressWork;
+  const pressWork = pw
+    ? Object.fromEntries(
+        PRESS_KINDS.map((k) => {
+          const answers = pw[`${k}:answers`] ?? 0;
+          const per = (v: number) => (answers > 0 ? v / answers : 0);
+          return [
+            k,
+            {
+              answers,
+              handlerUs: Math.round(per(pw[`${k}:handler_seconds`] ?? 0) * 1e7) / 10,
+              redisCommands: Math.round(per(pw[`${k}:redis_commands`] ?? 0) * 1000) / 1000,
+            },
+          ] as const;
+        }).filter(([, v]) => v.answers > 0),
+      )
+    : undefined;
+  const presses = counts.buy?.total ?? 0;
+
   return {
     version: 1,
     mode: run.target.kind,
@@ -224,6 +272,16 @@ export function buildReport(x: ReportInput): HerdReport {
       polls: run.polls,
       panel: run.panel,
       checkout: { statuses: run.checkoutStatuses, latencyMs: spread(run.checkoutMs) },
+      firstPresses: {
+        count: byClick.length,
+        latencyMs: spread(firstLatency),
+        lastAnsweredAtMs: Math.round(firstLast),
+      },
+      pressWork,
+      redisPerPress:
+        x.server && presses > 0
+          ? Math.round((x.server.redisCommands / presses) * 1000) / 1000
+          : undefined,
       line: run.line,
       server: x.server,
       pg: x.pg,

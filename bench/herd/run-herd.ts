@@ -44,6 +44,11 @@ export type HerdPlan = {
   lineWatchMs: number;
   /** Buy Now's retry policy; the browser's own by default. */
   retryPolicy?: RetryPolicy;
+  /**
+   * Checkouts go over connections of their own, up to this many at once: a winner's browser sends
+   * its checkout at once, not after other shoppers' presses queued in the herd's client.
+   */
+  checkoutConnections?: number;
 };
 
 export const CHECKOUT_POLICY: RetryPolicy = { baseMs: 200, capMs: 2_000, deadlineMs: 15_000 };
@@ -192,6 +197,11 @@ export async function runHerd(
     connections: plan.concurrency,
     timeoutMs: plan.requestTimeoutMs,
   });
+  // A browser has its own connection: checkouts never wait in the presses' queue.
+  const checkoutClient = new HerdClient(target.baseUrl, {
+    connections: plan.checkoutConnections ?? 2_048,
+    timeoutMs: plan.requestTimeoutMs,
+  });
   const lag = lagMonitor();
   const cpu = cpuMeter();
   const calledAt = performance.now();
@@ -318,7 +328,7 @@ export async function runHerd(
     const body = JSON.stringify({ token });
     for (let attempt = 1; !stopped; attempt++) {
       const h = { cookie: headers[i]!.cookie, "content-type": "application/json" };
-      const r = await client.request("order", "POST", paths.order, h, body);
+      const r = await checkoutClient.request("order", "POST", paths.order, h, body);
       keepTicket(i, r);
       const status =
         r.status === 0
@@ -438,8 +448,8 @@ export async function runHerd(
       machineCpuPct: c.machinePct,
       clientCpuPct: c.clientPct,
       t: Math.round(now()),
-      completed: client.completed,
-      active: client.active,
+      completed: client.completed + checkoutClient.completed,
+      active: client.active + checkoutClient.active,
       queued: client.queued,
       lagMs,
     });
@@ -447,8 +457,9 @@ export async function runHerd(
   const progressTimer = setInterval(() => {
     if (!hooks.onProgress) return;
     const at = performance.now();
-    const rps = ((client.completed - progressCompleted) * 1000) / Math.max(1, at - lastProgressAt);
-    progressCompleted = client.completed;
+    const completed = client.completed + checkoutClient.completed;
+    const rps = ((completed - progressCompleted) * 1000) / Math.max(1, at - lastProgressAt);
+    progressCompleted = completed;
     lastProgressAt = at;
     hooks.onProgress({
       tMs: now(),
@@ -456,7 +467,7 @@ export async function runHerd(
       answered,
       outcomes: { ...live },
       orders,
-      active: client.active,
+      active: client.active + checkoutClient.active,
       queued: client.queued,
       rps,
       lagMs: samples.at(-1)?.lagMs ?? 0,
@@ -480,7 +491,7 @@ export async function runHerd(
     const lastSample = last.status === 200 ? see(last.body) : null;
     if (lastSample) stock.push(lastSample);
   }
-  await client.close();
+  await Promise.all([client.close(), checkoutClient.close()]);
   lag.stop();
 
   let firstClick = Infinity;
@@ -497,7 +508,7 @@ export async function runHerd(
     checkoutMs,
     checkoutStatuses,
     line,
-    counts: client.counts,
+    counts: { ...client.counts, order: checkoutClient.counts.order },
     samples,
     stock,
     lag: lag.summary(),

@@ -1,7 +1,8 @@
 /**
  * The shop's own counters from /api/metrics (Prometheus text): SQL statements and Redis commands
- * sent by the server, Buy Now / checkout answers by status, and how the hot routes read session
- * cookies (decrypted, found kept, refused). Read before and after a run.
+ * sent by the server, Buy Now / checkout answers by status, how the hot routes read session
+ * cookies (decrypted, found kept, refused), and what presses cost by kind of answer
+ * (`stampede_press_work`: answers, handler_seconds, redis_commands). Read before and after a run.
  */
 
 export type ShopCounters = {
@@ -10,6 +11,8 @@ export type ShopCounters = {
   buyNow: Record<string, number>;
   checkout: Record<string, number>;
   sessionReads: Record<string, number>;
+  /** `<kind>:<field>` → value, e.g. `sold_out:answers`. */
+  pressWork: Record<string, number>;
 };
 
 export function parseMetrics(text: string): ShopCounters {
@@ -19,6 +22,7 @@ export function parseMetrics(text: string): ShopCounters {
     buyNow: {},
     checkout: {},
     sessionReads: {},
+    pressWork: {},
   };
   for (const line of text.split("\n")) {
     if (line.startsWith("#") || line === "") continue;
@@ -34,6 +38,10 @@ export function parseMetrics(text: string): ShopCounters {
     else if (name === "stampede_session_reads_total") {
       const how = /how="([^"]*)"/.exec(labels)?.[1];
       if (how) out.sessionReads[how] = value;
+    } else if (name === "stampede_press_work") {
+      const kind = /kind="([^"]*)"/.exec(labels)?.[1];
+      const field = /field="([^"]*)"/.exec(labels)?.[1];
+      if (kind && field) out.pressWork[`${kind}:${field}`] = value;
     }
   }
   return out;
@@ -60,6 +68,7 @@ export const countersDelta = (a: ShopCounters, b: ShopCounters): ShopCounters =>
   buyNow: diff(a.buyNow, b.buyNow),
   checkout: diff(a.checkout, b.checkout),
   sessionReads: diff(a.sessionReads, b.sessionReads),
+  pressWork: diff(a.pressWork ?? {}, b.pressWork ?? {}),
 });
 
 /** Several instances' counters as one shop's. */
@@ -75,7 +84,8 @@ export const sumCounters = (all: ShopCounters[]): ShopCounters => {
       buyNow: add(t.buyNow, c.buyNow),
       checkout: add(t.checkout, c.checkout),
       sessionReads: add(t.sessionReads, c.sessionReads),
+      pressWork: add(t.pressWork, c.pressWork),
     }),
-    { dbQueries: 0, redisCommands: 0, buyNow: {}, checkout: {}, sessionReads: {} },
+    { dbQueries: 0, redisCommands: 0, buyNow: {}, checkout: {}, sessionReads: {}, pressWork: {} },
   );
 };

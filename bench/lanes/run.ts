@@ -12,13 +12,17 @@ import { prepareDb } from "@/scripts/lib/prepare-db";
 import { waitForPort } from "@/scripts/lib/services";
 
 /**
- * `npm run bench:lanes`: Buy Now requests/s and latency through three entry points, in one run
- * on this machine, against one sale on one Redis:
- *   fast   — server.ts's fast lane (node:http → lib/http/sale-api.ts)
- *   next   — the same server, the Next.js route handler (x-stampede-lane: next)
+ * `npm run bench:lanes`: Buy Now requests/s and latency through five entry points, in one run
+ * on this machine, on one Redis:
+ *   fast    — server.ts's fast lane (node:http → lib/http/sale-api.ts), a sale with units left
+ *   next    — the same server, the Next.js route handler (x-stampede-lane: next)
  *   ceiling — a bare node:http server doing only the grant script (bench/lanes/ceiling-server.ts)
+ *   soldout — the fast lane, a sale whose every unit is sold: answered by the instance itself
+ *   bare    — a bare node:http server answering the same fixed JSON (bench/lanes/bare-server.ts)
  * Every request is a different shopper (a session minted with the server's secret), so each one
- * does the full work: session decode, rate limit, grant, token. Needs a build (`npm run build`).
+ * does the full work: session decode, rate limit, grant, token (or, sold out, the session read
+ * and the local answer). fast and next are compared with the ceiling, soldout with bare.
+ * Needs a build (`npm run build`).
  */
 
 const arg = (name: string, fallback: number) => {
@@ -31,10 +35,19 @@ const ROUNDS = arg("rounds", 3);
 /** Requests each lane serves, unmeasured, before its first round: V8 optimises hot code only
  * after many calls, and a lane with more code needs more of them. */
 const WARMUP = arg("warmup", 20_000);
-/** `--lanes fast,ceiling` runs only those (e.g. while profiling one); all three by default. */
-const LANES = (() => {
+const ALL_LANES = ["ceiling", "fast", "next", "bare", "soldout"] as const;
+/** What each lane is compared with, round by round. */
+const BASELINE: Record<string, string> = {
+  fast: "ceiling",
+  next: "ceiling",
+  ceiling: "ceiling",
+  soldout: "bare",
+  bare: "bare",
+};
+/** `--lanes soldout,bare` runs only those (e.g. while profiling one); all five by default. */
+const LANES: string[] = (() => {
   const i = process.argv.indexOf("--lanes");
-  return i === -1 ? ["ceiling", "fast", "next"] : String(process.argv[i + 1]).split(",");
+  return i === -1 ? [...ALL_LANES] : String(process.argv[i + 1]).split(",");
 })();
 /**
  * `--returning`: before a lane's measured requests, each of their shoppers asks that lane for
@@ -57,6 +70,7 @@ const PROFILE_DIR = (() => {
 })();
 const PORT = 3900;
 const CEILING_PORT = 3901;
+const BARE_PORT = 3902;
 const adminUrl = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = "stampede_lanes";
 const secrets = {
@@ -268,6 +282,12 @@ async function main() {
      select id, now() - interval '1 minute', now() + interval '1 hour', 10000000, 1, 900 from products where slug = 'pulse-speaker' returning id`,
   );
   const saleId = rows[0].id as string;
+  // Every unit sold: stock 1, sold 1 (arming takes sold units from PostgreSQL).
+  const soldOut = await db.query(
+    `insert into sales (product_id, starts_at, ends_at, stock, sold, per_shopper_limit, hold_seconds)
+     select id, now() - interval '1 minute', now() + interval '1 hour', 1, 1, 1, 900 from products where slug = 'pulse-speaker' returning id`,
+  );
+  const soldOutId = soldOut.rows[0].id as string;
   await db.end();
 
   const children: ChildProcess[] = [];
@@ -290,11 +310,18 @@ async function main() {
   children.push(
     run("bench/lanes/ceiling-server.ts", { PORT: String(CEILING_PORT), SALE_ID: saleId }),
   );
+  children.push(run("bench/lanes/bare-server.ts", { PORT: String(BARE_PORT) }));
   try {
     await waitForPort(PORT, 60_000);
     await waitForPort(CEILING_PORT, 30_000);
-    // Arm the sale and warm both servers up.
+    await waitForPort(BARE_PORT, 30_000);
+    // Arm the sales; the sold-out one's state read teaches the fast lane it has nothing left.
     await fetch(`http://127.0.0.1:${PORT}/api/sales/${saleId}`);
+    const soldOutState = (await (
+      await fetch(`http://127.0.0.1:${PORT}/api/sales/${soldOutId}`)
+    ).json()) as { status?: string };
+    if (soldOutState.status !== "sold_out")
+      throw new Error(`the sold-out sale is ${String(soldOutState.status)}`);
     // A live shop is browsed while Buy Now is pressed: serve pages first, so the server runs with
     // everything a page turns on (Next.js's AsyncLocalStorage stores tax every promise after that).
     for (const page of ["/", "/products/pulse-speaker"]) {
@@ -311,6 +338,8 @@ async function main() {
     const results: Result[] = [];
     const token = `http://127.0.0.1:${PORT}/api/sales/${saleId}/token`;
     const me = `http://127.0.0.1:${PORT}/api/sales/${saleId}/me`;
+    const soldOutToken = `http://127.0.0.1:${PORT}/api/sales/${soldOutId}/token`;
+    const soldOutMe = `http://127.0.0.1:${PORT}/api/sales/${soldOutId}/me`;
     /**
      * Every lane gets the very same requests — a session cookie and, for the ceiling, which
      * reads no cookie, the same shopper's id in `x-user` — so the client's work and the bytes
@@ -349,7 +378,8 @@ async function main() {
      * ceiling's too, so its requests are as long as the other lanes', whose shoppers get their
      * ticket from /me.
      */
-    const mintsTicket = (lane: string) => TICKET || (RETURNING && lane === "ceiling");
+    const mintsTicket = (lane: string) =>
+      TICKET || (RETURNING && (lane === "ceiling" || lane === "bare"));
     const laneRuns = (round: number) =>
       [
         [
@@ -358,6 +388,8 @@ async function main() {
         ],
         ["fast", load("fast", round, token, {}, children[0]!.pid, me)],
         ["next", load("next", round, token, { "x-stampede-lane": "next" }, children[0]!.pid, me)],
+        ["bare", load("bare", round, `http://127.0.0.1:${BARE_PORT}/`, {}, children[2]!.pid)],
+        ["soldout", load("soldout", round, soldOutToken, {}, children[0]!.pid, soldOutMe)],
       ] as const;
     if (WARMUP > 0) {
       for (const [lane, run] of laneRuns(0)) {
@@ -381,32 +413,31 @@ async function main() {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const lanes = ["ceiling", "fast", "next"]
-      .filter((lane) => LANES.includes(lane))
-      .map((lane) => {
-        const rs = results.filter((r) => r.lane === lane);
-        // The machine's speed drifts between rounds; a lane and the ceiling measured in the same
-        // round are compared with each other, and the median of those shares is reported too.
-        const shares = rs.flatMap((r) => {
-          const c = results.find((x) => x.lane === "ceiling" && x.round === r.round);
-          return c ? [r.rps / c.rps] : [];
-        });
-        return {
-          lane,
-          roundShare: shares.length ? median(shares) : NaN,
-          rps: median(rs.map((r) => r.rps)),
-          p50: median(rs.map((r) => r.p50)),
-          p99: median(rs.map((r) => r.p99)),
-          cpu: median(rs.map((r) => r.serverCpuUs)),
-        };
+    const lanes = ALL_LANES.filter((lane) => LANES.includes(lane)).map((lane) => {
+      const rs = results.filter((r) => r.lane === lane);
+      // The machine's speed drifts between rounds; a lane and the ceiling measured in the same
+      // round are compared with each other, and the median of those shares is reported too.
+      const shares = rs.flatMap((r) => {
+        const c = results.find((x) => x.lane === BASELINE[lane] && x.round === r.round);
+        return c ? [r.rps / c.rps] : [];
       });
-    const ceiling = lanes.find((l) => l.lane === "ceiling")?.rps ?? NaN;
+      return {
+        lane,
+        against: BASELINE[lane]!,
+        roundShare: shares.length ? median(shares) : NaN,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        cpu: median(rs.map((r) => r.serverCpuUs)),
+      };
+    });
+    const rpsOf = (lane: string) => lanes.find((l) => l.lane === lane)?.rps ?? NaN;
     const table = [
-      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | share of ceiling (medians) | share of ceiling (median of rounds) |`,
-      "| --- | --- | --- | --- | --- | --- | --- |",
+      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | compared with | share (medians) | share (median of rounds) |`,
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
       ...lanes.map(
         (l) =>
-          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${((l.rps / ceiling) * 100).toFixed(0)} % | ${(l.roundShare * 100).toFixed(0)} % |`,
+          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${l.against} | ${((l.rps / rpsOf(l.against)) * 100).toFixed(0)} % | ${(l.roundShare * 100).toFixed(0)} % |`,
       ),
     ].join("\n");
     console.log(

@@ -49,19 +49,27 @@ export const buyNowHttpStatus = (r: BuyNowResult): number =>
 
 const jitter = (min: number, max: number) => Math.round(min + Math.random() * (max - min));
 
+/** What a call to buyNow cost: gate calls sent to Redis, and when the last reply came back. */
+export type PressCost = { redisCalls: number; replyAt: number };
+
+/** Counts an answer in the metrics and the sale's live monitor. */
+export function recordBuyNow(saleId: string, result: BuyNowResult, ms: number): void {
+  const m = metrics();
+  m.buyNow.inc({ status: result.status });
+  m.buyNowSeconds.observe(ms / 1000);
+  if (result.status !== "not_found") recordOutcome(saleId, result.status, ms);
+}
+
 /** `requestId` is for log lines, where no withRequestId context carries one (the fast lane). */
 export async function buyNow(
   saleId: string,
   userId: string,
   requestId?: string,
+  cost?: PressCost,
 ): Promise<BuyNowResult> {
   const started = performance.now();
-  const result = await decide(saleId, userId, requestId);
-  const ms = performance.now() - started;
-  const m = metrics();
-  m.buyNow.inc({ status: result.status });
-  m.buyNowSeconds.observe(ms / 1000);
-  if (result.status !== "not_found") recordOutcome(saleId, result.status, ms);
+  const result = await decide(saleId, userId, requestId, cost);
+  recordBuyNow(saleId, result, performance.now() - started);
   return result;
 }
 
@@ -78,6 +86,7 @@ async function decide(
   saleId: string,
   userId: string,
   requestId: string | undefined,
+  cost: PressCost | undefined,
 ): Promise<BuyNowResult> {
   if (!isUuid(saleId)) return { status: "not_found" };
   const presses = scriptLimit("buyNow");
@@ -95,9 +104,14 @@ async function decide(
   try {
     // Arming (a PostgreSQL read, once per process) waits outside the budget: slots are for Redis calls.
     reply = await withArming(saleId, () =>
-      budget("gate").run(() => gate.grant(saleId, userId, presses)),
+      budget("gate").run(() => {
+        if (cost) cost.redisCalls++;
+        return gate.grant(saleId, userId, presses);
+      }),
     );
+    if (cost) cost.replyAt = performance.now();
   } catch (error) {
+    if (cost) cost.replyAt = performance.now();
     if (isShed(error))
       return { status: "unavailable", retryAfterMs: error.retryAfterMs, reason: "busy" };
     presses.stats.unavailable++;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "@upstash/redis";
 import { redis as defaultRedis } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
-import { armLua, consumeLua, grantLua, releaseLua, stateLua } from "./lua";
+import { armLua, consumeLua, grantLua, lineCapFor, releaseLua, stateLua } from "./lua";
 
 /**
  * Typed wrappers around the gate scripts (lib/gate/lua.ts). Every call is one EVALSHA
@@ -53,8 +53,19 @@ export type SaleCounters = {
   line: number;
   grants: number;
 };
+/** What state() adds when asked for the involved list from an offset (lib/gate/sale-knowledge.ts). */
+export type InvolvedDelta = {
+  lineCap: number;
+  /** The earliest expiry among outstanding holds (Redis ms), when there are any. */
+  firstExp?: number;
+  invFrom: number;
+  invLen: number;
+  /** The list from invFrom on (an empty Lua table encodes as `{}`). */
+  inv: string[] | Record<string, never>;
+};
 export type StateReply =
-  | ({ s: "ok" } & SaleCounters & {
+  | ({ s: "ok" } & SaleCounters &
+      Partial<InvolvedDelta> & {
         hold?: string;
         exp?: number;
         pos?: number;
@@ -91,6 +102,7 @@ const keyList = (saleId: string) => {
     k.consumed,
     k.outbox,
     k.presses,
+    k.involved,
   ];
 };
 
@@ -136,9 +148,17 @@ export function createGate(r: () => Redis = defaultRedis) {
       ]),
     release: (saleId: string, userId: string, holdId: string) =>
       s().release.exec(keyList(saleId), [userId, holdId, String(REAP_LIMIT)]),
-    /** Public counters, plus the shopper's own hold / place in line when userId is given. */
-    state: (saleId: string, userId = "") =>
-      s().state.exec(keyList(saleId), [userId, String(REAP_LIMIT)]),
+    /**
+     * Public counters, plus the shopper's own hold / place in line when userId is given, plus the
+     * involved list from `involvedFrom` on when that is given.
+     */
+    state: (saleId: string, userId = "", involvedFrom?: number) =>
+      s().state.exec(
+        keyList(saleId),
+        involvedFrom === undefined
+          ? [userId, String(REAP_LIMIT)]
+          : [userId, String(REAP_LIMIT), String(involvedFrom)],
+      ),
     arm: (saleId: string, input: ArmInput) =>
       s().arm.exec(keyList(saleId), [
         String(input.stock),
@@ -150,7 +170,7 @@ export function createGate(r: () => Redis = defaultRedis) {
         String(input.soldInDb),
         // A new epoch per arming keeps hold ids (and so order ids) unique after Redis loses its state.
         `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
-        String(Math.max(input.stock, 100)),
+        String(lineCapFor(input.stock)),
       ]),
   };
 }

@@ -15,15 +15,20 @@
  *  10 consumed hash   holdId -> userId (used tokens: single use, idempotent checkout)
  *  11 outbox   stream purchase events for the order writer
  *  12 presses  hash   userId -> "window:count:previous count" (Buy Now's per-shopper limit)
+ *  13 involved list   every shopper ever given a hold or a place in line, appended (may repeat):
+ *                     an instance that reads it knows who may hold, wait or have bought
  *
  * Invariant after every script: avail + ZCARD(holds) + sold == stock.
  * Every script answers with one JSON object (cjson), so the reply has the same shape over
  * the TCP requester and Upstash REST.
  */
 
+/** How long a sale's line may grow (meta.lineCap): as many as the units, and at least 100. */
+export const lineCapFor = (stock: number): number => Math.max(stock, 100);
+
 const prelude = /* lua */ `
-local K_META, K_AVAIL, K_HOLDS, K_INFO, K_HOLDER, K_BUYERS, K_SOLD, K_LINE, K_SEQ, K_CONSUMED, K_OUTBOX, K_PRESSES =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
+local K_META, K_AVAIL, K_HOLDS, K_INFO, K_HOLDER, K_BUYERS, K_SOLD, K_LINE, K_SEQ, K_CONSUMED, K_OUTBOX, K_PRESSES, K_INVOLVED =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12], KEYS[13]
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -53,6 +58,7 @@ local function new_hold(meta, user, now)
   redis.call('ZADD', K_HOLDS, exp, id)
   redis.call('HSET', K_INFO, id, pos .. ':' .. user)
   redis.call('HSET', K_HOLDER, user, id)
+  redis.call('RPUSH', K_INVOLVED, user)
   return id, exp, pos
 end
 
@@ -171,6 +177,7 @@ if redis.call('ZCARD', K_HOLDS) > 0 then
   local len = redis.call('ZCARD', K_LINE)
   if len < meta.lineCap then
     redis.call('ZADD', K_LINE, redis.call('HINCRBY', K_SEQ, 'line', 1), user)
+    redis.call('RPUSH', K_INVOLVED, user)
     return cjson.encode({ s = 'in_line', pos = len + 1, now = now })
   end
 end
@@ -224,10 +231,13 @@ return cjson.encode({ s = 'released', now = now })
 /**
  * The sale's public counters, and (when ARGV[1] names a shopper) that shopper's own state.
  * It reaps too, so shoppers waiting in line are promoted even when nobody presses Buy Now.
- * ARGV: userId or "", reapLimit
+ * With ARGV[3] (an offset into the involved list), also what an instance needs to answer presses
+ * itself (lib/gate/sale-knowledge.ts): the line's cap, the first hold's expiry, and the involved
+ * list from that offset on, read in the same atomic step as the counters.
+ * ARGV: userId or "", reapLimit[, involvedFrom]
  */
 export const stateLua = `${prelude}
-local user, reap_limit = ARGV[1], tonumber(ARGV[2])
+local user, reap_limit, inv_from = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3] or '-1')
 local meta = load_meta()
 if not meta then return cjson.encode({ s = 'not_armed' }) end
 local now = now_ms()
@@ -247,6 +257,15 @@ if user ~= '' then
   local rank = redis.call('ZRANK', K_LINE, user)
   if rank then out.linePos = rank + 1 end
   out.bought = tonumber(redis.call('HGET', K_BUYERS, user) or '0')
+end
+if inv_from >= 0 then
+  out.lineCap = meta.lineCap
+  local first = redis.call('ZRANGE', K_HOLDS, 0, 0, 'WITHSCORES')
+  if first[2] then out.firstExp = tonumber(first[2]) end
+  out.invLen = redis.call('LLEN', K_INVOLVED)
+  out.invFrom = inv_from
+  out.inv = {}
+  if out.invLen > inv_from then out.inv = redis.call('LRANGE', K_INVOLVED, inv_from, -1) end
 end
 return cjson.encode(out)
 `;

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { withArming } from "./arm";
 import { gate, type SaleCounters } from "./gate";
+import { involvedOffset, observe } from "./sale-knowledge";
 
 /**
  * The public state of a sale, micro-cached per instance: however many shoppers poll, one
  * Redis call per sale per MICRO_TTL_MS (single-flight: concurrent callers share one fetch).
+ * Each load also brings what lets this process answer presses itself (./sale-knowledge.ts).
  */
 
 export type PublicSaleState = {
@@ -58,7 +60,8 @@ const etagOf = (s: PublicSaleState | null) => {
 
 async function load(saleId: string): Promise<Entry> {
   publicStateStats.loads++;
-  const reply = await withArming(saleId, () => gate.state(saleId));
+  const reply = await withArming(saleId, () => gate.state(saleId, "", involvedOffset(saleId)));
+  if (reply.s === "ok") observe(saleId, reply);
   const state = reply.s === "ok" ? toPublicState(saleId, reply) : null;
   const entry = { state, etag: etagOf(state), at: Date.now() };
   if (cache.size > 5_000) cache.clear();
@@ -73,6 +76,11 @@ export async function getPublicState(saleId: string): Promise<Entry> {
     publicStateStats.hits++;
     return hit;
   }
+  return refreshPublicState(saleId);
+}
+
+/** A fresh load, or the one already on its way (single-flight), whatever the cache holds. */
+export function refreshPublicState(saleId: string): Promise<Entry> {
   const running = inflight.get(saleId);
   if (running) {
     publicStateStats.coalesced++;

@@ -1,6 +1,7 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
 import type { SessionRead, SessionUser } from "@/lib/auth/session-cookie";
-import { buyNow, buyNowHttpStatus, isUuid } from "@/lib/gate/buy-now";
+import { buyNowHttpStatus, isUuid, type BuyNowResult } from "@/lib/gate/buy-now";
+import { press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
 import { getPublicState } from "@/lib/gate/public-state";
@@ -9,6 +10,7 @@ import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
 import { checkout, checkoutHttpStatus } from "@/lib/orders/checkout";
 import { limit } from "@/lib/ratelimit/limiter";
+import { budget } from "@/lib/resilience/bulkhead";
 import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
 
@@ -64,11 +66,24 @@ function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
   return { ...reply, headers: { ...reply.headers, "set-cookie": session.setCookie } };
 }
 
-/** POST /api/sales/{id}/token */
+/**
+ * POST /api/sales/{id}/token. Shedding and the press limit come before the session is read, and
+ * a sale with nothing left to give is answered without Redis (lib/gate/press.ts).
+ */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
-  const user = await liveUserFromCookieHeader(req.cookie);
-  if (!user) return unauthenticated();
-  const result = await buyNow(saleId, user.id, req.requestId);
+  const started = performance.now();
+  const screened = screenPress(saleId, req.cookie, started);
+  if (screened?.status === "unauthenticated") return unauthenticated();
+  let result: BuyNowResult;
+  if (screened) result = screened;
+  else {
+    const user = await liveUserFromCookieHeader(req.cookie);
+    if (!user) {
+      pressRefused(saleId, req.cookie);
+      return unauthenticated();
+    }
+    result = await press(saleId, user.id, req.requestId, started);
+  }
   const headers: Record<string, string> = { ...NO_STORE };
   if (result.status === "rate_limited" || result.status === "unavailable")
     headers["retry-after"] = retryAfter(result.retryAfterMs);
@@ -156,7 +171,16 @@ export async function postOrder(req: ApiRequest): Promise<ApiReply> {
       { ...NO_STORE, "retry-after": retryAfter(rl.retryAfterMs) },
     );
   const started = performance.now();
-  const result = await checkout(user.id, (body as { token: string }).token);
+  let result;
+  try {
+    // Its own budget: no crowd of presses can fill it (lib/resilience/bulkhead.ts).
+    result = await budget("checkout").run(() =>
+      checkout(user.id, (body as { token: string }).token),
+    );
+  } catch (error) {
+    if (!isShed(error)) throw error;
+    return gateUnavailable(error, "", "checkout", req);
+  }
   const ms = performance.now() - started;
   metrics().checkout.inc({ status: result.status });
   metrics().checkoutSeconds.observe(ms / 1000);

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { dbHandle } from "@/db";
 import { sessionReads, SESSIONS_MAX } from "@/lib/auth/session-cookie";
 import { cacheStats } from "@/lib/cache/stats";
+import { pressWork } from "@/lib/gate/press-work";
 import { publicStateStats } from "@/lib/gate/public-state";
 import { limiterStats } from "@/lib/ratelimit/limiter";
 import { redis, redisHandle } from "@/lib/redis/client";
@@ -97,6 +98,20 @@ function build() {
       for (const b of bulkheadStats())
         for (const field of ["limit", "active", "admitted", "shed"] as const)
           this.set({ budget: b.name, field }, b[field]);
+    },
+  });
+  new Gauge({
+    name: "stampede_press_work",
+    help: "Buy Now presses by kind of answer: answers, handler_seconds (synchronous time on the press's own path) and redis_commands",
+    labelNames: ["kind", "field"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [kind, t] of Object.entries(pressWork())) {
+        this.set({ kind, field: "answers" }, t.answers);
+        this.set({ kind, field: "handler_seconds" }, t.handlerSeconds);
+        this.set({ kind, field: "redis_commands" }, t.redisCommands);
+      }
     },
   });
   new Counter({

@@ -28,6 +28,8 @@ export const saleKeysFor = (keyPrefix: string, saleId: string) => {
     outbox: `${base}outbox`,
     /** Buy Now presses per shopper in the current and previous window (the per-shopper limit). */
     presses: `${base}presses`,
+    /** Every shopper given a hold or a place in line (instances answering presses themselves read it). */
+    involved: `${base}involved`,
     /** Failed write attempts per outbox entry (poison entries go to the dead-letter stream). */
     outboxAttempts: `${base}outbox:attempts`,
     /** Per-second outcome counts and latency buckets for the live monitor (lib/metrics/sale-stats.ts). */

@@ -18,13 +18,24 @@ export type Bulkhead = {
   readonly name: string;
   readonly limit: number;
   run<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T, signal?: AbortSignal): Promise<T>;
+  /**
+   * The refusal `run` would give now (counted as shed), or null when there is room: lets a caller
+   * refuse before doing the work that leads up to the call (Buy Now: before reading the session).
+   */
+  refuseIfFull(): Shed | null;
   stats(): BulkheadStats;
 };
 
 export type BulkheadOptions = { retryAfterMs?: readonly [min: number, max: number] };
 
-/** The named budgets of this process and their default sizes. */
-export const BUDGETS = { gate: 256, db: 16 } as const satisfies Record<string, number>;
+/**
+ * The named budgets of this process and their default sizes. Checkout of a held unit has one of
+ * its own: however many presses fill the gate's, a winner's checkout is never shed for them.
+ */
+export const BUDGETS = { gate: 256, checkout: 128, db: 16 } as const satisfies Record<
+  string,
+  number
+>;
 export type BudgetName = keyof typeof BUDGETS;
 
 // Process-wide on globalThis: Next.js may load this module once per server bundle.
@@ -76,6 +87,11 @@ export function bulkhead(name: string, limit: number, options: BulkheadOptions =
         return Promise.reject(error);
       }
       return Promise.resolve(result).finally(release);
+    },
+    refuseIfFull() {
+      if (active < limit) return null;
+      shed++;
+      return new Shed(name, jitteredDelay(minRetry, maxRetry));
     },
     stats: () => ({ name, limit, active, admitted, shed }),
   };
