@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { expect, test, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
 import { demoAccounts } from "@/db/catalog-data";
 import { catalogFingerprint, gradientPng } from "./admin/support";
@@ -13,6 +11,7 @@ import {
   sessionCookie,
   sql,
 } from "./support/data";
+import { actionId } from "./support/actions";
 import { baseURL } from "./support/env";
 
 /**
@@ -24,21 +23,6 @@ import { baseURL } from "./support/env";
 test.describe.configure({ timeout: 120_000 });
 
 const EVIL = "https://evil.example";
-
-type ManifestEntry = { workers: Record<string, unknown>; filename?: string; exportedName?: string };
-
-/** A server action's id in this build, and a page that loads it. */
-function actionId(file: string, name: string): { id: string; page: string } {
-  const distDir = process.env.NEXT_DIST_DIR ?? ".next";
-  const manifest = JSON.parse(
-    readFileSync(path.join(distDir, "server", "server-reference-manifest.json"), "utf8"),
-  ) as { node: Record<string, ManifestEntry> };
-  const found = Object.entries(manifest.node).find(
-    ([, e]) => e.filename === file && e.exportedName === name,
-  );
-  if (!found) throw new Error(`${file}#${name} is not in the build's server reference manifest`);
-  return { id: found[0], page: Object.keys(found[1].workers)[0]! };
-}
 
 /** The shopper's gate state in Redis: their hold (if any) and the sale's counters. */
 async function gateOf(saleId: string, userId: string) {

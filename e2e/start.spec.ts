@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
@@ -96,6 +96,33 @@ test("with no DATABASE_URL the shop runs on embedded PGlite and a private Redis"
       `embedded PGlite in ${env.PGLITE_DIR}, served on postgresql://`,
     );
     expect(existsSync(path.join(env.PGLITE_DIR!, "PG_VERSION"))).toBe(true);
+    // The private Redis wants its password; the banner shows neither it nor the metrics token.
+    const secrets = JSON.parse(readFileSync(".data/secrets.json", "utf8")) as Record<
+      string,
+      string
+    >;
+    for (const name of ["REDIS_PASSWORD", "METRICS_TOKEN", "AUTH_SECRET"])
+      expect(shop.output(), name).not.toContain(secrets[name]!);
+    const redisPort = /private redis-server on redis:\/\/127\.0\.0\.1:(\d+)/.exec(
+      shop.output(),
+    )![1];
+    const anonymous = createClient({
+      url: `redis://127.0.0.1:${redisPort}`,
+      RESP: 2,
+      socket: { reconnectStrategy: false },
+    });
+    anonymous.on("error", () => {});
+    const answer = await anonymous
+      .connect()
+      .then(() => anonymous.ping())
+      .then(
+        (pong) => String(pong),
+        (error: Error) => error.message,
+      );
+    expect(answer).toMatch(/NOAUTH|Authentication required/);
+    if (anonymous.isOpen) await anonymous.quit();
+    // PGlite's files are world-writable; its directory lets no one else in.
+    expect(statSync(path.join(dir, "pglite")).mode & 0o777).toBe(0o700);
   } finally {
     stop(shop);
     rmSync(dir, { recursive: true, force: true });

@@ -170,6 +170,7 @@ describe("development", () => {
       "AUTH_SECRET",
       "METRICS_TOKEN",
       "NEXT_SERVER_ACTIONS_ENCRYPTION_KEY",
+      "REDIS_PASSWORD",
       "TOKEN_SECRET",
     ]);
     const again = parseEnv({} as NodeJS.ProcessEnv);
