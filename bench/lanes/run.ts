@@ -31,10 +31,26 @@ const ROUNDS = arg("rounds", 3);
 /** Requests each lane serves, unmeasured, before its first round: V8 optimises hot code only
  * after many calls, and a lane with more code needs more of them. */
 const WARMUP = arg("warmup", 20_000);
+/**
+ * `--processes 1,2`: Buy Now also against a server.ts running that many fast-lane processes
+ * (FAST_LANE_PROCESSES) for each count, as lanes "fast×1", "fast×2", in the same run. The
+ * "fast" and "next" lanes run on a server.ts with one fast-lane process.
+ */
+const PROCESSES = (() => {
+  const i = process.argv.indexOf("--processes");
+  return i === -1
+    ? []
+    : String(process.argv[i + 1])
+        .split(",")
+        .map(Number);
+})();
+const processLane = (k: number) => `fast×${k}`;
+const processPort = (k: number) => 3910 + k;
 /** `--lanes fast,ceiling` runs only those (e.g. while profiling one); all three by default. */
 const LANES = (() => {
   const i = process.argv.indexOf("--lanes");
-  return i === -1 ? ["ceiling", "fast", "next"] : String(process.argv[i + 1]).split(",");
+  const base = i === -1 ? ["ceiling", "fast", "next"] : String(process.argv[i + 1]).split(",");
+  return [...base, ...PROCESSES.map(processLane)];
 })();
 /**
  * `--returning`: before a lane's measured requests, each of their shoppers asks that lane for
@@ -285,13 +301,27 @@ async function main() {
           { env: { ...env, ...extra }, stdio: "ignore" },
         )
       : spawn(tsx, [script], { env: { ...env, ...extra }, stdio: "ignore" });
-  children.push(run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1" }));
+  children.push(
+    run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1", FAST_LANE_PROCESSES: "1" }),
+  );
   children.push(
     run("bench/lanes/ceiling-server.ts", { PORT: String(CEILING_PORT), SALE_ID: saleId }),
   );
+  for (const k of PROCESSES)
+    children.push(
+      run("server.ts", {
+        PORT: String(processPort(k)),
+        HOST: "127.0.0.1",
+        FAST_LANE_PROCESSES: String(k),
+      }),
+    );
   try {
     await waitForPort(PORT, 60_000);
     await waitForPort(CEILING_PORT, 30_000);
+    for (const k of PROCESSES) {
+      await waitForPort(processPort(k), 120_000);
+      await (await fetch(`http://127.0.0.1:${processPort(k)}/api/sales/${saleId}`)).arrayBuffer();
+    }
     // Arm the sale and warm both servers up.
     await fetch(`http://127.0.0.1:${PORT}/api/sales/${saleId}`);
     // A live shop is browsed while Buy Now is pressed: serve pages first, so the server runs with
@@ -357,6 +387,14 @@ async function main() {
         ],
         ["fast", load("fast", round, token, {}, children[0]!.pid, me)],
         ["next", load("next", round, token, { "x-stampede-lane": "next" }, children[0]!.pid, me)],
+        ...PROCESSES.map((k, j) => {
+          const sale = `http://127.0.0.1:${processPort(k)}/api/sales/${saleId}`;
+          const pid = children[2 + j]!.pid;
+          return [
+            processLane(k),
+            load(processLane(k), round, `${sale}/token`, {}, pid, `${sale}/me`),
+          ] as const;
+        }),
       ] as const;
     if (WARMUP > 0) {
       for (const [lane, run] of laneRuns(0)) {
@@ -380,7 +418,7 @@ async function main() {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const lanes = ["ceiling", "fast", "next"]
+    const lanes = ["ceiling", "fast", "next", ...PROCESSES.map(processLane)]
       .filter((lane) => LANES.includes(lane))
       .map((lane) => {
         const rs = results.filter((r) => r.lane === lane);
