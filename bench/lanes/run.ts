@@ -35,8 +35,24 @@ const ROUNDS = arg("rounds", 3);
 /** Requests each lane serves, unmeasured, before its first round: V8 optimises hot code only
  * after many calls, and a lane with more code needs more of them. */
 const WARMUP = arg("warmup", 20_000);
-const ALL_LANES = ["ceiling", "fast", "next", "bare", "soldout"] as const;
-/** What each lane is compared with, round by round. */
+const BASE_LANES = ["ceiling", "fast", "next", "bare", "soldout"] as const;
+/**
+ * `--processes 1,2`: Buy Now also against a server.ts running that many fast-lane processes
+ * (FAST_LANE_PROCESSES) for each count, as lanes "fast×1", "fast×2", in the same run. The
+ * "fast" and "next" lanes run on a server.ts with one fast-lane process.
+ */
+const PROCESSES = (() => {
+  const i = process.argv.indexOf("--processes");
+  return i === -1
+    ? []
+    : String(process.argv[i + 1])
+        .split(",")
+        .map(Number);
+})();
+const processLane = (k: number) => `fast×${k}`;
+const processPort = (k: number) => 3910 + k;
+const ALL_LANES: string[] = [...BASE_LANES, ...PROCESSES.map(processLane)];
+/** What each lane is compared with, round by round (the fast-lane process counts: the ceiling). */
 const BASELINE: Record<string, string> = {
   fast: "ceiling",
   next: "ceiling",
@@ -44,10 +60,11 @@ const BASELINE: Record<string, string> = {
   soldout: "bare",
   bare: "bare",
 };
-/** `--lanes soldout,bare` runs only those (e.g. while profiling one); all five by default. */
+const baselineOf = (lane: string) => BASELINE[lane] ?? "ceiling";
+/** `--lanes soldout,bare` runs only those (e.g. while profiling one); all by default. */
 const LANES: string[] = (() => {
   const i = process.argv.indexOf("--lanes");
-  return i === -1 ? [...ALL_LANES] : String(process.argv[i + 1]).split(",");
+  return i === -1 ? ALL_LANES : String(process.argv[i + 1]).split(",");
 })();
 /**
  * `--returning`: before a lane's measured requests, each of their shoppers asks that lane for
@@ -306,15 +323,29 @@ async function main() {
           { env: { ...env, ...extra }, stdio: "ignore" },
         )
       : spawn(tsx, [script], { env: { ...env, ...extra }, stdio: "ignore" });
-  children.push(run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1" }));
+  children.push(
+    run("server.ts", { PORT: String(PORT), HOST: "127.0.0.1", FAST_LANE_PROCESSES: "1" }),
+  );
   children.push(
     run("bench/lanes/ceiling-server.ts", { PORT: String(CEILING_PORT), SALE_ID: saleId }),
   );
   children.push(run("bench/lanes/bare-server.ts", { PORT: String(BARE_PORT) }));
+  for (const k of PROCESSES)
+    children.push(
+      run("server.ts", {
+        PORT: String(processPort(k)),
+        HOST: "127.0.0.1",
+        FAST_LANE_PROCESSES: String(k),
+      }),
+    );
   try {
     await waitForPort(PORT, 60_000);
     await waitForPort(CEILING_PORT, 30_000);
     await waitForPort(BARE_PORT, 30_000);
+    for (const k of PROCESSES) {
+      await waitForPort(processPort(k), 120_000);
+      await (await fetch(`http://127.0.0.1:${processPort(k)}/api/sales/${saleId}`)).arrayBuffer();
+    }
     // Arm the sales; the sold-out one's state read teaches the fast lane it has nothing left.
     await fetch(`http://127.0.0.1:${PORT}/api/sales/${saleId}`);
     const soldOutState = (await (
@@ -390,6 +421,14 @@ async function main() {
         ["next", load("next", round, token, { "x-stampede-lane": "next" }, children[0]!.pid, me)],
         ["bare", load("bare", round, `http://127.0.0.1:${BARE_PORT}/`, {}, children[2]!.pid)],
         ["soldout", load("soldout", round, soldOutToken, {}, children[0]!.pid, soldOutMe)],
+        ...PROCESSES.map((k, j) => {
+          const sale = `http://127.0.0.1:${processPort(k)}/api/sales/${saleId}`;
+          const pid = children[3 + j]!.pid;
+          return [
+            processLane(k),
+            load(processLane(k), round, `${sale}/token`, {}, pid, `${sale}/me`),
+          ] as const;
+        }),
       ] as const;
     if (WARMUP > 0) {
       for (const [lane, run] of laneRuns(0)) {
@@ -418,12 +457,12 @@ async function main() {
       // The machine's speed drifts between rounds; a lane and the ceiling measured in the same
       // round are compared with each other, and the median of those shares is reported too.
       const shares = rs.flatMap((r) => {
-        const c = results.find((x) => x.lane === BASELINE[lane] && x.round === r.round);
+        const c = results.find((x) => x.lane === baselineOf(lane) && x.round === r.round);
         return c ? [r.rps / c.rps] : [];
       });
       return {
         lane,
-        against: BASELINE[lane]!,
+        against: baselineOf(lane),
         roundShare: shares.length ? median(shares) : NaN,
         rps: median(rs.map((r) => r.rps)),
         p50: median(rs.map((r) => r.p50)),
