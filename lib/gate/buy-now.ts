@@ -2,6 +2,8 @@ import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
 import { scriptLimit } from "@/lib/ratelimit/limiter";
+import { replicated } from "@/lib/redis/client";
+import { saleKeys } from "@/lib/redis/keys";
 import { budget } from "@/lib/resilience/bulkhead";
 import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
@@ -127,6 +129,9 @@ async function decide(
   if (reply.s !== "not_armed") presses.stats.allowed++;
   switch (reply.s) {
     case "secured":
+      // A hold a failover could lose is not promised: the retry gets the same hold back.
+      if (!(await replicated(saleKeys(saleId).meta)))
+        return { status: "unavailable", retryAfterMs: jitter(200, 700), reason: "error" };
       return {
         status: "secured",
         saleId,

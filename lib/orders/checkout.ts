@@ -4,7 +4,7 @@ import { orders } from "@/db/schema";
 import { withArming } from "@/lib/gate/arm";
 import { gate, orderIdFor } from "@/lib/gate/gate";
 import { log } from "@/lib/log";
-import { redis } from "@/lib/redis/client";
+import { redis, replicated } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 import { verifyPurchaseToken } from "@/lib/tokens/purchase-token";
 import { writeOrder } from "./write-order";
@@ -86,8 +86,18 @@ export async function checkout(userId: string, token: unknown): Promise<Checkout
     };
   }
 
+  // Neither the order nor "received" may rest on a purchase a shard failover could still lose:
+  // the retry finds it consumed and asks again.
+  const durable = async () => replicated(saleKeys(saleId).meta);
+  const notYet: CheckoutResult = {
+    status: "unavailable",
+    message: "Checkout is busy. Try again in a moment; your hold is kept.",
+    retryAfterMs: 500,
+  };
+
   switch (reply.s) {
     case "consumed":
+      if (!(await durable())) return notYet;
       try {
         await timeout(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS);
         // Written: the worker need not see this entry (if it already did, its write is a no-op).
@@ -99,13 +109,11 @@ export async function checkout(userId: string, token: unknown): Promise<Checkout
         log.warn({ err: error, saleId, orderId }, "checkout: order left to the outbox");
         return { status: "received", orderId, saleId, replay: false };
       }
-    case "already_consumed":
-      return {
-        status: (await orderInDb(orderId)) ? "confirmed" : "received",
-        orderId,
-        saleId,
-        replay: true,
-      };
+    case "already_consumed": {
+      const written = await orderInDb(orderId);
+      if (!written && !(await durable())) return notYet;
+      return { status: written ? "confirmed" : "received", orderId, saleId, replay: true };
+    }
     case "not_yours":
       return { status: "forbidden", message: "That purchase token belongs to another shopper." };
     case "expired":

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { Redis } from "@upstash/redis";
 import { log } from "@/lib/log";
-import { redis as defaultRedis } from "@/lib/redis/client";
+import { redis as defaultRedis, replicated } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { OversellRefused, writeOrder, type PurchaseEvent } from "./write-order";
 
@@ -25,6 +25,8 @@ export type OutboxOptions = {
   maxAttempts?: number;
   claimIdleMs?: number;
   redis?: () => Redis;
+  /** Whether a shard's acknowledged writes are on its replicas (default: the process client's). */
+  replicated?: (key: string) => Promise<boolean>;
 };
 
 export type PassResult = {
@@ -87,6 +89,7 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
   const maxAttempts = options.maxAttempts ?? 5;
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const r = options.redis ?? defaultRedis;
+  const durable = options.replicated ?? replicated;
   const groups = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -146,7 +149,13 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
   async function drainSale(saleId: string, result: PassResult) {
     const k = saleKeys(saleId);
     await ensureGroup(k.outbox);
-    for (const entry of await read(k.outbox)) {
+    const entries = await read(k.outbox);
+    // An order is written only for a purchase a shard failover cannot take back; else next pass.
+    if (entries.length > 0 && !(await durable(k.outbox))) {
+      result.transientFailure = true;
+      return;
+    }
+    for (const entry of entries) {
       if (!entry.fields) {
         await settle(k.outbox, k.outboxAttempts, entry.id);
         continue;

@@ -83,3 +83,9 @@ export function redisHandle(): RedisHandle {
 }
 
 export const redis = (): Redis => redisHandle().redis;
+
+/**
+ * Whether the writes acknowledged so far on `key`'s shard survive a failover (see RedisHandle).
+ * A shopper is told "secured", "confirmed" or "received" only after this says yes.
+ */
+export const replicated = (key: string): Promise<boolean> => redisHandle().replicated(key);
