@@ -20,6 +20,7 @@ export default async function HomePage() {
         <section className="hero" aria-labelledby="hero-title">
           <div>
             <SaleBadge
+              id={featured.id}
               startsAt={featured.startsAt}
               endsAt={featured.endsAt}
               status={featured.status}
@@ -67,7 +68,12 @@ export default async function HomePage() {
                       {s.stock.toLocaleString("en-US")} units · {formatPrice(s.product.priceCents)}
                     </span>
                     <br />
-                    <SaleBadge startsAt={s.startsAt} endsAt={s.endsAt} status={s.status} />
+                    <SaleBadge
+                      id={s.id}
+                      startsAt={s.startsAt}
+                      endsAt={s.endsAt}
+                      status={s.status}
+                    />
                   </span>
                 </Link>
               </li>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import type { AuthFormState } from "@/app/(auth)/actions";
 import { SubmitButton } from "./submit-button";
 
@@ -22,12 +22,21 @@ export function AuthForm({ mode, action, callbackUrl }: Props) {
       </span>
     ) : null;
   const described = (name: string) => (fieldErrors[name] ? `${name}-error` : undefined);
+  // After a refused attempt, focus goes to what went wrong (the message, or the first field to
+  // fix), not back to the page body, so keyboard and screen-reader users hear it.
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (state.status === "failed") errorRef.current?.focus();
+    else if (state.status === "invalid")
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [state]);
 
   return (
-    <form action={formAction} className="form" noValidate>
+    <form ref={formRef} action={formAction} className="form" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       {state.status === "failed" && (
-        <p className="form-error" role="alert">
+        <p ref={errorRef} className="form-error" role="alert" tabIndex={-1}>
           {state.message}
         </p>
       )}

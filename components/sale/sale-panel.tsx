@@ -2,287 +2,212 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { BuyNowActionResult } from "@/app/products/[slug]/actions";
 import type { SaleView } from "@/lib/catalog/views";
-import { BUY_NOW_POLICY, isRetryable, nextRetry } from "@/lib/client/retry";
-import {
-  formatDuration,
-  serverNow,
-  useMyState,
-  useSaleState,
-  useServerNow,
-  useSession,
-  type MyState,
-} from "@/lib/client/sale-hooks";
-import { SaleResult, type Answer } from "./sale-result";
+import { dropPhase, type DropPhase } from "@/lib/client/drop-phase";
+import { useMyState, useSaleState, useServerClock, useSession } from "@/lib/client/sale-hooks";
+import { Countdown } from "./countdown";
+import { DropTime } from "./drop-start";
+import { answerHeadline, SaleResult, type Answer } from "./sale-result";
+import { answerFromMe, useBuyNow } from "./use-buy-now";
 
-type Props = { sale: SaleView; productSlug: string; productName: string };
+type Props = {
+  sale: SaleView;
+  productSlug: string;
+  productName: string;
+  /** The phase when the page was rendered: what shows before the browser knows the shop's clock. */
+  rendered: DropPhase;
+};
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HEADINGS: Record<DropPhase, string> = {
+  upcoming: "Drop starts in",
+  live: "Live now",
+  paused: "Drop paused",
+  sold_out: "Sold out",
+  ended: "This drop has ended",
+};
 
-/** Time kept at the end of the 3-second promise to answer from what is already known. */
-const FALLBACK_MS = 400;
-
-/**
- * Buy Now through the fast lane (served by node:http in server.ts, not Next.js's request
- * machinery); the server action is the no-JavaScript path. Same logic, same answers.
- */
-async function requestBuyNow(saleId: string, timeoutMs: number): Promise<BuyNowActionResult> {
-  // A request that cannot answer in time is abandoned (→ network_error): the deadline is the promise.
-  const res = await fetch(`/api/sales/${saleId}/token`, {
-    method: "POST",
-    credentials: "same-origin",
-    signal: AbortSignal.timeout(Math.max(1, Math.round(timeoutMs))),
-  });
-  if (res.status === 401) return { status: "unauthenticated" };
-  const body = (await res.json()) as BuyNowActionResult;
-  if ((body.status === "rate_limited" || body.status === "unavailable") && !body.retryAfterMs) {
-    body.retryAfterMs = Number(res.headers.get("retry-after") ?? 1) * 1000;
-  }
-  return body;
-}
-
-/** A final answer from "me" when Buy Now itself could not get through in time. */
-function answerFromMe(me: MyState | undefined): Answer | null {
-  if (!me) return null;
-  if (me.status === "holding")
-    return { status: "secured", expiresAt: me.expiresAt, position: me.position };
-  if (me.status === "in_line") return { status: "in_line", position: me.position };
-  if (me.status === "purchased") return { status: "already_purchased" };
-  return null;
-}
-
-export function SalePanel({ sale, productSlug, productName }: Props) {
+export function SalePanel({ sale, productSlug, productName, rendered }: Props) {
   const session = useSession();
   const signedIn = Boolean(session.data?.user);
   const { data: state, mutate: refreshState } = useSaleState(sale.id);
-  const now = useServerNow();
-  const [answer, setAnswer] = useState<Answer | null>(null);
-  const [pending, setPending] = useState(false);
-  // The answers each attempt of the last click got, e.g. "rate_limited,secured" (shown as a data attribute).
-  const [attempts, setAttempts] = useState<string[]>([]);
-  // Click → answer of the last click, as the page measured it (shown as a data attribute).
-  const [answerMs, setAnswerMs] = useState<number | null>(null);
-  const resultRef = useRef<HTMLDivElement>(null);
-  const [focusAnswer, setFocusAnswer] = useState(0);
+  const startsAt = Date.parse(state?.startsAt ?? sale.startsAt);
+  const endsAt = Date.parse(state?.endsAt ?? sale.endsAt);
+  // Re-renders at the start and at the end; the countdowns tick by themselves.
+  const now = useServerClock([startsAt, endsAt]);
+  const phase = dropPhase(sale, state, now, rendered);
+  const over = phase === "sold_out" || phase === "ended";
 
-  // While in line, watch for the unit coming back; while holding, keep the timer honest.
+  const [focusAnswer, setFocusAnswer] = useState(0);
+  const onAnswer = useCallback(() => {
+    setFocusAnswer((n) => n + 1);
+    void refreshState();
+  }, [refreshState]);
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  const known = useRef(async (): Promise<Answer | null> => null);
+  const { answer, pending, attempts, answerMs, press } = useBuyNow(sale.id, known, onAnswer);
+  // `me` is asked once; then, while in line, often enough to see a unit come back, and while
+  // holding, now and then to keep the timer honest.
   const meInterval =
     answer?.status === "in_line" ? 1_500 : answer?.status === "secured" ? 5_000 : 0;
   const me = useMyState(sale.id, signedIn, meInterval, session.data?.expires);
+  // A press that cannot reach the gate in time answers from these (use-buy-now.ts).
+  useEffect(() => {
+    known.current = async () => {
+      const fromMe = answerFromMe(await me.mutate());
+      if (fromMe) return fromMe;
+      return state?.status === "sold_out" || state?.status === "ended"
+        ? { status: state.status }
+        : null;
+    };
+  });
+
   const mine = answerFromMe(me.data);
   // What the shopper sees: their click's answer, moved on by what "me" says since (a unit came
   // back to them in line, or they bought it) — and, before any click, what they already hold.
   // A shopper whose line closed (every unit sold, nothing can come back) is told the truth.
-  const lineClosed =
-    answer?.status === "in_line" &&
-    me.data?.status === "none" &&
-    (state?.status === "sold_out" || state?.status === "ended");
+  const lineClosed = answer?.status === "in_line" && me.data?.status === "none" && over;
   const shown: Answer | null = lineClosed
-    ? { status: state?.status === "ended" ? "ended" : "sold_out" }
+    ? { status: phase === "ended" ? "ended" : "sold_out" }
     : answer === null ||
         answer.status === "in_line" ||
         (answer.status === "secured" && mine?.status === "already_purchased")
       ? (mine ?? answer)
       : answer;
 
-  const startsAt = Date.parse(state?.startsAt ?? sale.startsAt);
-  const endsAt = Date.parse(state?.endsAt ?? sale.endsAt);
-  const upcoming = now === null || now < startsAt;
-  const ended =
-    state?.status === "ended" || (now !== null && now >= endsAt) || sale.status === "cancelled";
-  const soldOut = state?.status === "sold_out";
-  const paused = state?.status === "paused";
-
-  const show = useCallback(
-    (a: Answer, elapsedMs?: number) => {
-      setAnswer(a);
-      if (elapsedMs !== undefined) setAnswerMs(Math.round(elapsedMs));
-      setFocusAnswer((n) => n + 1);
-      void refreshState();
-    },
-    [refreshState],
-  );
-  // Move focus to the answer, once it is on the page, so keyboard and screen-reader users land
-  // on it. An effect runs after React has committed the answer; a frame callback could run first.
+  // Focus moves to the answer once it is on the page, so keyboard and screen-reader users land
+  // on it (an effect runs after React has committed it).
   useEffect(() => {
     if (focusAnswer > 0) resultRef.current?.focus();
   }, [focusAnswer]);
 
-  const onBuy = useCallback(async () => {
-    if (pending) return;
-    setPending(true);
-    const clickedAt = performance.now();
-    const log: string[] = [];
-    const done = (answer: Answer) => show(answer, performance.now() - clickedAt);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        let r: BuyNowActionResult | { status: "network_error" };
-        try {
-          r = await requestBuyNow(
-            sale.id,
-            BUY_NOW_POLICY.deadlineMs - FALLBACK_MS - (performance.now() - clickedAt),
-          );
-        } catch {
-          r = { status: "network_error" };
-        }
-        log.push(r.status);
-        setAttempts([...log]);
-        if (!isRetryable(r.status)) {
-          if (r.status === "unauthenticated") return done({ status: "unauthenticated" });
-          if (r.status === "not_started") {
-            // Our clock ran a little ahead of the shop's: the start is a known moment, so
-            // wait for it (plus a jitter, so early clickers do not return in step) and ask again.
-            const wait = r.startsAt - r.serverTime + Math.random() * 100;
-            const elapsed = performance.now() - clickedAt;
-            if (wait > 0 && elapsed + wait + FALLBACK_MS < BUY_NOW_POLICY.deadlineMs) {
-              await sleep(wait);
-              continue;
-            }
-            return done({ status: "not_started", startsAt: r.startsAt });
-          }
-          if (r.status === "secured")
-            return done({ status: "secured", expiresAt: r.expiresAt, position: r.position });
-          if (r.status === "in_line") return done({ status: "in_line", position: r.position });
-          return done({
-            status: r.status as "sold_out" | "ended" | "already_purchased" | "not_found",
-          });
-        }
-        const retryAfterMs = "retryAfterMs" in r ? r.retryAfterMs : undefined;
-        const next = nextRetry({
-          attempt,
-          elapsedMs: performance.now() - clickedAt,
-          retryAfterMs,
-          reserveMs: FALLBACK_MS,
-        });
-        if (!next.retry) {
-          // Out of time for the gate itself: answer from what is known to be true.
-          const fromMe = answerFromMe(
-            await Promise.race([
-              me.mutate().catch(() => undefined),
-              sleep(FALLBACK_MS - 100).then(() => undefined),
-            ]),
-          );
-          if (fromMe) return done(fromMe);
-          const latest = state;
-          if (latest?.status === "sold_out" || latest?.status === "ended")
-            return done({ status: latest.status });
-          if (r.status === "rate_limited")
-            return done({ status: "rate_limited", retryAfterMs: retryAfterMs ?? 1_000 });
-          return done({ status: "busy", retryAfterMs: retryAfterMs ?? 1_000 });
-        }
-        await sleep(next.delayMs);
-      }
-    } finally {
-      setPending(false);
-    }
-  }, [pending, sale.id, show, me, state]);
+  // The tab says the answer, for a shopper who switched tabs while waiting.
+  const headline = shown ? answerHeadline(shown) : null;
+  useEffect(() => {
+    if (!headline) return;
+    const before = document.title;
+    document.title = `${headline} · ${productName}`;
+    return () => {
+      document.title = before;
+    };
+  }, [headline, productName]);
 
   const available = state?.available ?? sale.stock;
   const held = state?.held ?? 0;
   const sold = state?.sold ?? 0;
   const soldPct = Math.round(((sold + held) / Math.max(1, sale.stock)) * 100);
+  const holding = shown?.status === "secured";
+  const canBuy = signedIn && phase === "live" && !pending && !holding;
   const callbackUrl = `/products/${productSlug}`;
-  const canBuy =
-    signedIn &&
-    !upcoming &&
-    !ended &&
-    !soldOut &&
-    !paused &&
-    !pending &&
-    shown?.status !== "secured";
 
   return (
-    <section className="panel sale-panel" aria-labelledby="sale-title">
+    <section className="panel sale-panel" aria-labelledby="sale-title" data-phase={phase}>
       <div className="sale-panel-head">
-        <h2 id="sale-title">
-          {upcoming
-            ? "Drop starts in"
-            : ended
-              ? "This drop has ended"
-              : soldOut
-                ? "Sold out"
-                : paused
-                  ? "Drop paused"
-                  : "Live now"}
-        </h2>
-        {!upcoming && !ended && !soldOut && !paused && (
-          <span className="badge badge-live">Live</span>
-        )}
+        <h2 id="sale-title">{HEADINGS[phase]}</h2>
+        {phase === "live" && <span className="badge badge-live">Live</span>}
       </div>
-      {upcoming && (
-        <p className="countdown" aria-live="off" data-testid="countdown">
-          {now === null ? "--:--" : formatDuration(startsAt - now)}
+      {phase === "upcoming" && (
+        <p className="countdown" data-testid="countdown">
+          <Countdown
+            to={startsAt}
+            fallback={<DropTime at={new Date(startsAt).toISOString()} timeOnly />}
+          />
         </p>
       )}
-      {!upcoming && !ended && (
+      {(phase === "upcoming" || phase === "paused") && (
+        <p className="drop-when small">
+          Starts <DropTime at={new Date(startsAt).toISOString()} /> ·{" "}
+          <a href={`/products/${productSlug}/drop.ics`} download>
+            Add to calendar
+          </a>
+        </p>
+      )}
+      {phase === "live" && (
         <p className="muted" style={{ margin: "4px 0 0" }}>
-          Ends in {now === null ? "…" : formatDuration(endsAt - now)}
+          Ends in <Countdown to={endsAt} />
         </p>
       )}
 
-      <div className="stats" aria-label="Live stock">
-        <div className="stat">
-          <b data-testid="stat-available">{available.toLocaleString("en-US")}</b>
-          <span>remaining</span>
+      {over ? (
+        <p data-testid="drop-summary">
+          {sold.toLocaleString("en-US")} of {sale.stock.toLocaleString("en-US")} units sold
+          {phase === "sold_out" ? " — every unit found a buyer." : "."}
+        </p>
+      ) : (
+        <>
+          <div className="stats" aria-label="Live stock">
+            <div className="stat">
+              <b data-testid="stat-available">{available.toLocaleString("en-US")}</b>
+              <span>remaining</span>
+            </div>
+            <div className="stat">
+              <b data-testid="stat-held">{held.toLocaleString("en-US")}</b>
+              <span>checking out</span>
+            </div>
+            <div className="stat">
+              <b data-testid="stat-sold">{sold.toLocaleString("en-US")}</b>
+              <span>sold</span>
+            </div>
+          </div>
+          <div
+            className="meter"
+            role="progressbar"
+            aria-label="Share of the drop claimed"
+            aria-valuenow={soldPct}
+            aria-valuemin={0}
+            aria-valuemax={100}
+          >
+            <span style={{ transform: `scaleX(${soldPct / 100})` }} />
+          </div>
+          <p className="muted small">
+            {sale.stock.toLocaleString("en-US")} units · {sale.perShopperLimit} per shopper · first
+            come, first served
+            {state && state.inLine > 0
+              ? ` · ${state.inLine.toLocaleString("en-US")} waiting in line`
+              : ""}
+          </p>
+        </>
+      )}
+
+      {over || session.isLoading ? null : !signedIn ? (
+        <div className="buy-bar">
+          <Link
+            className="btn btn-large"
+            href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+          >
+            Sign in to join the drop
+          </Link>
         </div>
-        <div className="stat">
-          <b data-testid="stat-held">{held.toLocaleString("en-US")}</b>
-          <span>checking out</span>
+      ) : (
+        <div className="buy-bar">
+          <button
+            type="button"
+            className="btn btn-large"
+            onClick={press}
+            disabled={!canBuy}
+            aria-describedby="buy-hint"
+            data-testid="buy-now"
+          >
+            {pending
+              ? "Getting your answer…"
+              : phase === "upcoming"
+                ? "Buy Now (opens at the start)"
+                : phase === "paused"
+                  ? "Buy Now (paused)"
+                  : `Buy Now · ${productName}`}
+          </button>
         </div>
-        <div className="stat">
-          <b data-testid="stat-sold">{sold.toLocaleString("en-US")}</b>
-          <span>sold</span>
-        </div>
-      </div>
-      <div
-        className="meter"
-        role="progressbar"
-        aria-label="Share of the drop claimed"
-        aria-valuenow={soldPct}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <span style={{ width: `${soldPct}%` }} />
-      </div>
-      <p className="muted small">
-        {sale.stock.toLocaleString("en-US")} units · {sale.perShopperLimit} per shopper · first
-        come, first served
-        {state && state.inLine > 0
-          ? ` · ${state.inLine.toLocaleString("en-US")} waiting in line`
+      )}
+      <p id="buy-hint" className="sr-only">
+        {phase === "upcoming"
+          ? "The button turns on when the drop starts, on the shop's clock."
           : ""}
       </p>
 
-      {session.isLoading ? null : !signedIn ? (
-        <Link
-          className="btn btn-large"
-          href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}
-        >
-          Sign in to join the drop
-        </Link>
-      ) : (
-        <button
-          type="button"
-          className="btn btn-large"
-          onClick={onBuy}
-          disabled={!canBuy}
-          aria-describedby="buy-hint"
-          data-testid="buy-now"
-        >
-          {pending
-            ? "Getting your answer…"
-            : upcoming
-              ? "Buy Now (opens at the start)"
-              : `Buy Now · ${productName}`}
-        </button>
-      )}
-      <p id="buy-hint" className="sr-only">
-        {upcoming ? "The button turns on when the drop starts, on the shop's clock." : ""}
+      <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="sale-announcer">
+        {shown && shown !== answer ? answerHeadline(shown) : ""}
       </p>
-
       <div
-        aria-live="polite"
-        aria-atomic="true"
         data-testid="sale-answer"
         data-attempts={attempts.join(",")}
         data-answer-ms={answerMs ?? undefined}
@@ -293,7 +218,7 @@ export function SalePanel({ sale, productSlug, productName }: Props) {
             answer={shown}
             saleId={sale.id}
             productSlug={productSlug}
-            serverNow={serverNow}
+            drop={{ phase, available, held, holdSeconds: sale.holdSeconds }}
           />
         )}
       </div>

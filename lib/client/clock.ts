@@ -1,15 +1,13 @@
 /**
- * The shop's clock as the browser sees it: an offset to add to Date.now(), from the
- * `serverTime` of recent responses.
+ * The shop's clock as the browser sees it: an offset to add to Date.now(), from samples of
+ * `GET /api/time` (./server-clock.ts), each fetched uncached so its `serverTime` is fresh.
  *
- * Each response stamped at `serverTime` and received at `receivedAt` proves the offset is at
- * least `serverTime - receivedAt` (the stamp was made before the answer arrived) — true even for
- * a cached response, whose stamp is only older. A fresh response also bounds it from above by
- * `serverTime - sentAt`. As NTP does, the estimate is the midpoint of the sample with the
- * shortest round trip (its error is at most half that round trip), never below the best lower
- * bound. Taking the largest midpoint instead — what this did before — believes the slowest
- * sample most: under load a response that waited a second on the server put the clock half a
- * second ahead, Buy Now turned on early, and the shopper's click met "not started".
+ * A sample stamped at `serverTime`, sent at `sentAt` and received at `receivedAt` bounds the
+ * offset between `serverTime - receivedAt` and `serverTime - sentAt`. As NTP does, the estimate
+ * is the midpoint of the sample with the shortest round trip (its error is at most half that
+ * round trip), never below the best lower bound. The largest midpoint would believe the slowest
+ * sample most: a response that waited a second on a loaded server would put the clock half a
+ * second ahead, and Buy Now would turn on before the start.
  */
 
 export type ClockSample = { serverTime: number; sentAt: number; receivedAt: number };

@@ -1,9 +1,11 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useReducer, useSyncExternalStore } from "react";
 import useSWR from "swr";
 import type { PublicSaleState } from "@/lib/gate/public-state";
-import { estimateOffset, type ClockSample } from "./clock";
+import { clockVersion, serverNow, subscribeClock } from "./server-clock";
+
+export { serverNow };
 
 /** Client-side data for the sale panel and checkout: live counters, the server's clock, "me". */
 
@@ -20,39 +22,54 @@ export type MyState =
   | { status: "purchased"; serverTime: number; bought: number }
   | { status: "none"; serverTime: number; bought: number };
 
-/** Offset to add to Date.now() to get the server's time, from the last ten samples (./clock.ts). */
-const clock = { offset: 0, samples: [] as ClockSample[] };
-export function recordServerTime(serverTime: number, sentAt: number, receivedAt: number) {
-  clock.samples = [...clock.samples.slice(-9), { serverTime, sentAt, receivedAt }];
-  clock.offset = estimateOffset(clock.samples);
-}
-export const serverNow = () => Date.now() + clock.offset;
-
-async function timedJson<T extends { serverTime?: number }>(url: string): Promise<T> {
-  const sentAt = Date.now();
+async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { credentials: "same-origin" });
   if (!res.ok) throw Object.assign(new Error(`GET ${url}: ${res.status}`), { status: res.status });
-  const body = (await res.json()) as T;
-  if (typeof body.serverTime === "number") recordServerTime(body.serverTime, sentAt, Date.now());
-  return body;
+  return (await res.json()) as T;
 }
 
-/** Polling interval with ±30% jitter, slower when the tab is hidden. */
-export const jittered = (ms: number) => () => {
-  const hidden = typeof document !== "undefined" && document.visibilityState === "hidden";
-  return Math.round((hidden ? ms * 10 : ms) * (0.7 + Math.random() * 0.6));
-};
+/** ±30% jitter, so pages opened together do not poll in step. (SWR does not poll hidden tabs.) */
+export const jittered = (ms: number) => Math.round(ms * (0.7 + Math.random() * 0.6));
 
-// SWR restarts its polling timer whenever refreshInterval changes identity, and the sale
-// panel re-renders several times a second: the interval functions must be stable.
-export function useSaleState(saleId: string, fallback?: PublicSaleState) {
-  const refreshInterval = useMemo(() => jittered(1_000), []);
-  return useSWR<PublicSaleState>(`/api/sales/${saleId}`, timedJson, {
-    refreshInterval,
-    fallbackData: fallback,
+/**
+ * How often a sale's state is worth asking for: often while stock moves, every few seconds
+ * while waiting (a start brought forward must reach the page in time), rarely once nothing
+ * can change any more (an ended or sold-out drop).
+ */
+export function saleStatePollMs(state: PublicSaleState | undefined): number {
+  switch (state?.status) {
+    case "live":
+      return jittered(1_500);
+    case "sold_out":
+    case "ended":
+      return jittered(30_000);
+    default:
+      return jittered(2_500);
+  }
+}
+
+/** Equal when a shopper would see the same thing: serverTime alone does not re-render. */
+const sameSaleState = (a?: PublicSaleState, b?: PublicSaleState) =>
+  a === b ||
+  (a !== undefined &&
+    b !== undefined &&
+    a.status === b.status &&
+    a.startsAt === b.startsAt &&
+    a.endsAt === b.endsAt &&
+    a.stock === b.stock &&
+    a.available === b.available &&
+    a.held === b.held &&
+    a.sold === b.sold &&
+    a.inLine === b.inLine);
+
+/** `pollMs`: a steady, jittered interval instead (lists, where a badge is all that shows). */
+export function useSaleState(saleId: string | null, { pollMs }: { pollMs?: number } = {}) {
+  return useSWR<PublicSaleState>(saleId && `/api/sales/${saleId}`, getJson, {
+    refreshInterval: pollMs ? () => jittered(pollMs) : saleStatePollMs,
     revalidateOnFocus: true,
     dedupingInterval: 500,
     errorRetryInterval: 2_000,
+    compare: sameSaleState,
   });
 }
 
@@ -70,10 +87,14 @@ export function useMyState(
   intervalMs: number,
   sessionVersion?: string,
 ) {
-  const refreshInterval = useMemo(() => (intervalMs > 0 ? jittered(intervalMs) : 0), [intervalMs]);
+  // SWR restarts its polling timer whenever refreshInterval changes identity: keep it stable.
+  const refreshInterval = useMemo(
+    () => (intervalMs > 0 ? () => jittered(intervalMs) : 0),
+    [intervalMs],
+  );
   return useSWR<MyState, Error, [string, string] | null>(
     enabled ? [`/api/sales/${saleId}/me`, sessionVersion ?? ""] : null,
-    ([url]) => timedJson<MyState>(url),
+    ([url]) => getJson<MyState>(url),
     {
       refreshInterval,
       revalidateOnFocus: sessionVersion === undefined,
@@ -97,17 +118,63 @@ export function useSession() {
   });
 }
 
-/** Re-renders every `ms` with the server's current time. */
-export function useServerNow(ms = 250): number | null {
-  const [now, setNow] = useState<number | null>(null);
-  const timer = useRef<ReturnType<typeof setInterval>>(undefined);
+/**
+ * The shop's current time (null until the first clock sample), re-rendering only when it
+ * matters: at the earliest of `moments` still ahead — so Buy Now turns on at the start, not up
+ * to a tick late — and, with `everySecond`, at each whole second before it, when a countdown to
+ * it changes what it shows. One timer; none while the page is hidden (it catches up when shown).
+ */
+export function useServerClock(
+  moments: readonly (number | null | undefined)[],
+  { everySecond = false }: { everySecond?: boolean } = {},
+): number | null {
+  const synced = useSyncExternalStore(subscribeClock, clockVersion, () => 0);
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  const key = moments.join(",");
   useEffect(() => {
-    const tick = () => setNow(serverNow());
-    tick();
-    timer.current = setInterval(tick, ms);
-    return () => clearInterval(timer.current);
+    if (synced === 0) return;
+    const ahead = key
+      .split(",")
+      .filter(Boolean)
+      .map(Number)
+      .filter((t) => Number.isFinite(t));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      if (document.visibilityState === "hidden") return;
+      const now = serverNow();
+      const next = Math.min(...ahead.filter((t) => t > now));
+      if (!Number.isFinite(next)) return;
+      // Timers cap at 2^31 ms; a drop weeks away is looked at again in a day.
+      const wait = everySecond ? (next - now) % 1000 || 1000 : Math.min(next - now, 86_400_000);
+      timer = setTimeout(() => {
+        tick();
+        schedule();
+      }, wait);
+    };
+    const onVisibility = () => {
+      tick();
+      schedule();
+    };
+    document.addEventListener("visibilitychange", onVisibility);
+    schedule();
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener("visibilitychange", onVisibility);
+    };
+  }, [synced, key, everySecond]);
+  return synced === 0 ? null : serverNow();
+}
+
+/** The shop's time, re-rendered every `ms` (a steady ticker, for timers without one target). */
+export function useServerNow(ms = 1_000): number | null {
+  const synced = useSyncExternalStore(subscribeClock, clockVersion, () => 0);
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    const timer = setInterval(tick, ms);
+    return () => clearInterval(timer);
   }, [ms]);
-  return now;
+  return synced === 0 ? null : serverNow();
 }
 
 export function formatDuration(ms: number): string {

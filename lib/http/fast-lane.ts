@@ -4,7 +4,14 @@ import { log } from "@/lib/log";
 import { requestIdFrom } from "@/lib/request-id";
 import { readJsonBody, sendReply } from "./node-adapter";
 import { CROSS_SITE_REPLY, isCrossSite } from "./same-origin";
-import { getMyState, getSaleState, postOrder, postToken, type ApiReply } from "./sale-api";
+import {
+  getMyState,
+  getSaleState,
+  getServerTime,
+  postOrder,
+  postToken,
+  type ApiReply,
+} from "./sale-api";
 
 /**
  * The fast lane: the hot sale routes answered straight from node:http, skipping Next.js's
@@ -19,7 +26,8 @@ const SALE = /^\/api\/sales\/([^/?#]+)(\/token|\/me)?$/;
 
 /** Which hot route a request is, decided from its method and path alone. */
 export type FastRoute =
-  { kind: "token" | "me" | "state"; saleId: string } | { kind: "order"; saleId?: undefined };
+  | { kind: "token" | "me" | "state"; saleId: string }
+  | { kind: "order" | "time"; saleId?: undefined };
 
 /**
  * A path segment, percent-decoded. Broken encoding ("%E0%A4%A") makes decodeURIComponent throw,
@@ -41,6 +49,7 @@ export function matchFastLane(req: IncomingMessage): FastRoute | null {
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
   if (path === "/api/orders") return req.method === "POST" ? { kind: "order" } : null;
+  if (path === "/api/time") return req.method === "GET" ? { kind: "time" } : null;
   const m = SALE.exec(path);
   if (!m) return null;
   const saleId = decodeSegment(m[1]!);
@@ -68,6 +77,8 @@ function reply(route: FastRoute, req: IncomingMessage, requestId: string): Promi
       });
     case "order":
       return order(req, requestId);
+    case "time":
+      return getServerTime({ requestId });
   }
 }
 

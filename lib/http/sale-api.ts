@@ -6,6 +6,7 @@ import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
 import { getPublicState } from "@/lib/gate/public-state";
 import { log } from "@/lib/log";
+import { redis } from "@/lib/redis/client";
 import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
 import { checkout, checkoutHttpStatus } from "@/lib/orders/checkout";
@@ -108,6 +109,26 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
   if (req.ifNoneMatch && req.ifNoneMatch.split(",").some((t) => t.trim() === entry.etag))
     return { status: 304, headers, body: null };
   return json(200, entry.state, headers);
+}
+
+/**
+ * GET /api/time: the shop's clock (Redis `TIME`, the clock the gate opens and closes sales by),
+ * never cached anywhere: the browser's countdown is set from these samples, and a cached or
+ * 304-revalidated body would carry an old time.
+ */
+export async function getServerTime(req: ApiRequest): Promise<ApiReply> {
+  let t: [number, number];
+  try {
+    t = await redis().time();
+  } catch (error) {
+    log.error({ err: error, requestId: req.requestId }, "server time: Redis unavailable");
+    return json(
+      503,
+      { status: "unavailable", retryAfterMs: 1000 },
+      { ...NO_STORE, "retry-after": "1" },
+    );
+  }
+  return json(200, { serverTime: Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000) });
 }
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
