@@ -114,6 +114,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       PORT: String(port),
       // The dedicated workers write the orders; web instances only serve.
       OUTBOX_WORKER: "off",
+      // The balancer in front (scripts/lib/balancer.ts) appends the client to X-Forwarded-For.
+      TRUSTED_PROXIES: o.env.TRUSTED_PROXIES ?? "127.0.0.1",
     };
     const proc = spawnProc(`instance ${i + 1} (:${port})`, [entry], env, {
       port,
