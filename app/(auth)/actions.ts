@@ -69,6 +69,8 @@ async function signUpWith(form: FormData, h: RequestHeaders): Promise<AuthFormSt
   };
   if (!parsed.success)
     return { status: "invalid", fieldErrors: firstErrors(parsed.error.issues), ...keep };
+  const weak = weakPasswordMessage(parsed.data.password, [parsed.data.name, parsed.data.email]);
+  if (weak) return { status: "invalid", fieldErrors: { password: weak }, ...keep };
   // Before hashing: bcrypt is the expensive part a sign-up flood would make us do.
   const refused = await refuseAuthAttempt("signUp", h);
   if (refused) return { status: "failed", message: refused.message, ...keep };

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { isPlainText, plainTextMessage } from "@/lib/validation/text";
-import { weakPasswordMessage } from "./password-strength";
 
 export const email = z
   .string({ error: "Enter your email address" })
@@ -25,18 +24,13 @@ const name = z
   // NUL would make the insert throw; overrides would let a name pose as another.
   .refine((v) => isPlainText(v, "line"), plainTextMessage("name"));
 
-/** A new password's shape; its strength is checked against the account's name and email. */
+/** A new password's shape; its strength is judged after (./password-strength.ts), with the name and email. */
 const newPassword = z
   .string({ error: "Choose a password" })
   .min(8, "Use at least 8 characters")
   .max(200, "Use at most 200 characters");
 
-export const signUpSchema = z
-  .object({ name, email, password: newPassword })
-  .superRefine((v, ctx) => {
-    const weak = weakPasswordMessage(v.password, [v.name, v.email]);
-    if (weak) ctx.addIssue({ code: "custom", path: ["password"], message: weak });
-  });
+export const signUpSchema = z.object({ name, email, password: newPassword });
 
 export const changePasswordSchema = z.object({
   current: z
