@@ -30,6 +30,11 @@ export type StackOptions = {
   aof?: boolean;
   workerArgs?: string[];
   adminUrl?: string;
+  /** Port ranges for nginx + the instances, and for Redis (default 3840–3899, 6840–6899). */
+  webPorts?: [number, number];
+  redisPorts?: [number, number];
+  /** nginx logs every request (default: on; the drills read it). */
+  accessLog?: boolean;
   log: (message: string) => void;
 };
 
@@ -77,7 +82,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-drill-${o.name}-`));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const redis = await startRedisServer({
-      port: await freeRange(6840, 6899, 1),
+      port: await freeRange(...(o.redisPorts ?? [6840, 6899]), 1),
       dir,
       aof: o.aof ?? false,
     });
@@ -110,7 +115,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-cluster",
       NEXT_CACHE_HANDLER: "redis",
     };
-    const base = await freeRange(3840, 3899, o.instances + 1);
+    const base = await freeRange(...(o.webPorts ?? [3840, 3899]), o.instances + 1);
     const cluster = await startCluster({
       env,
       instances: o.instances,
@@ -120,7 +125,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       workerArgs: o.workerArgs,
       entry: o.server === "lane" ? "bench/drills/lane-server.ts" : "server.ts",
       stdio: process.env.DRILL_VERBOSE === "1" ? "inherit" : "ignore",
-      accessLog: true,
+      accessLog: o.accessLog ?? true,
       log: o.log,
     });
     cleanups.push(() => cluster.stop());
