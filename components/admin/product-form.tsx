@@ -5,7 +5,9 @@ import { useActionState, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/admin/image";
+import { productSchema } from "@/lib/admin/product";
 import { Field, FormMessage } from "./field";
+import { useLiveErrors } from "./use-live-errors";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 type Product = {
@@ -15,6 +17,14 @@ type Product = {
   description: string;
   price: string;
   imageUrl: string;
+};
+
+const fields = productSchema.shape;
+/** One field's error with the save's own rules, or null when it is valid now. */
+const checkField = (name: string, value: string) => {
+  if (name === "imageId" || !(name in fields)) return null;
+  const r = fields[name as Exclude<keyof typeof fields, "imageId">].safeParse(value);
+  return r.success ? null : (r.error.issues[0]?.message ?? null);
 };
 
 const slugify = (s: string) =>
@@ -31,7 +41,7 @@ const slugify = (s: string) =>
  */
 export function ProductForm({ action, product }: { action: Action; product?: Product }) {
   const [state, formAction] = useActionState(action, idle);
-  const errors = state.status === "invalid" ? state.fieldErrors : {};
+  const { errors, onChange } = useLiveErrors(state, checkField);
   const kept = "values" in state ? state.values : {};
   const value = (k: keyof Product) => kept[k] ?? product?.[k] ?? "";
 
@@ -73,7 +83,7 @@ export function ProductForm({ action, product }: { action: Action; product?: Pro
   const imageError = uploadError ?? errors.imageId;
 
   return (
-    <form action={formAction} className="form admin-form" noValidate>
+    <form action={formAction} onChange={onChange} className="form admin-form" noValidate>
       {product && <input type="hidden" name="id" value={product.id} />}
       <FormMessage state={state} />
       <Field name="name" label="Name" error={errors.name}>

@@ -4,9 +4,10 @@ import Link from "next/link";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
-import { HOLD_MAX_SECONDS, LIMIT_MAX, STOCK_MAX } from "@/lib/admin/sale";
+import { HOLD_MAX_SECONDS, LIMIT_MAX, SALE_FIELDS, saleSchema, STOCK_MAX } from "@/lib/admin/sale";
 import { Field, FormMessage } from "./field";
 import { useMounted } from "./local-time";
+import { useLiveErrors } from "./use-live-errors";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 type Sale = {
@@ -91,16 +92,29 @@ export function SaleForm({
 }) {
   const [state, formAction] = useActionState(action, idle);
   const mounted = useMounted();
-  const errors = state.status === "invalid" ? state.fieldErrors : {};
+  const { errors, onChange } = useLiveErrors(state, (name, v) => {
+    const field = SALE_FIELDS.find((f) => f === name);
+    if (!field) return null;
+    // Rules across fields (end after start, overlaps) are the save's to judge again.
+    const r = saleSchema(minHoldSeconds).shape[field].safeParse(v);
+    return r.success ? null : (r.error.issues[0]?.message ?? null);
+  });
   const kept = "values" in state ? state.values : {};
   const value = (k: keyof Sale, fallback = "") => kept[k] ?? (sale ? String(sale[k]) : fallback);
   const zone = mounted ? Intl.DateTimeFormat().resolvedOptions().timeZone : "";
 
   return (
-    <form action={formAction} className="form admin-form" noValidate>
+    <form action={formAction} onChange={onChange} className="form admin-form" noValidate>
       {sale && <input type="hidden" name="id" value={sale.id} />}
       <FormMessage state={state} />
-      <Field name="productId" label="Product" error={errors.productId}>
+      {/* Keyed by the value: React resets a form after its action, and a select's default is
+          set only when it mounts, so a refused save would otherwise forget the choice. */}
+      <Field
+        key={`p:${value("productId", productId ?? "")}`}
+        name="productId"
+        label="Product"
+        error={errors.productId}
+      >
         {(a) => (
           <select
             {...a}

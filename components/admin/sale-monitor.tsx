@@ -12,18 +12,23 @@ export type MonitorData = MonitorReply & { points: SeriesPoint[] };
 /** One SWR key per sale, so the page's badge reads the same answers as the monitor. */
 export const monitorKey = (saleId: string) => `/api/admin/sales/${saleId}/monitor`;
 
-/** Where a sale stands by the monitor's last answer (null before the first one). */
+/**
+ * Where a sale stands by the monitor's last answer (null before the first one): the gate's
+ * phase and counters, with the merchant's pause from the record (the gate says "not started"
+ * for a paused sale that has not started).
+ */
 export function monitorPhase(d: MonitorReply | undefined) {
   if (!d) return null;
-  const s = d.state;
+  const { state: s, record: r } = d;
+  if (r.status === "cancelled") return "cancelled";
   if (s.s === "ok") {
-    if (s.phase === "ended") return d.record.cancelled ? "cancelled" : "ended";
+    if (s.phase === "ended") return "ended";
     if (s.sold >= s.stock) return "sold_out";
-    return s.phase === "not_started" ? "upcoming" : s.phase;
+    if (s.phase === "not_started") return r.status === "paused" ? "paused" : "upcoming";
+    return s.phase;
   }
-  if (d.record.cancelled) return "cancelled";
-  if (d.record.endsAt <= Date.now()) return "ended";
-  return d.record.sold >= d.record.stock ? "sold_out" : null;
+  if (r.endsAt <= Date.now()) return "ended";
+  return r.sold >= r.stock ? "sold_out" : null;
 }
 
 const phaseLabel = {

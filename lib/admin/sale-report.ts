@@ -74,7 +74,13 @@ export type MonitorReply = {
   orders: number;
   revenueCents: number;
   /** The record in PostgreSQL: what the monitor shows when the gate is not armed. */
-  record: { stock: number; sold: number; startsAt: number; endsAt: number; cancelled: boolean };
+  record: {
+    stock: number;
+    sold: number;
+    startsAt: number;
+    endsAt: number;
+    status: "scheduled" | "paused" | "cancelled";
+  };
   /** Once the sale is over (ended or cancelled): the drop in figures, over its whole series. */
   report: SaleReport | null;
 };

@@ -36,7 +36,7 @@ export default async function ProductsPage({ searchParams }: Props) {
         </p>
       )}
       <div className="table-wrap">
-        <table className="admin-table">
+        <table className="admin-table admin-cards">
           <caption className="sr-only">Products</caption>
           <thead>
             <tr>
@@ -54,23 +54,27 @@ export default async function ProductsPage({ searchParams }: Props) {
           <tbody>
             {products.map((p) => (
               <tr key={p.id} className={p.status === "archived" ? "row-muted" : undefined}>
-                <td>
+                <td className="cell-wide">
                   <Link href={`/admin/products/${p.id}`} className="cell-product">
                     {/* eslint-disable-next-line @next/next/no-img-element -- shipped SVGs and uploads */}
                     <img src={p.imageUrl} alt="" width={40} height={40} />
                     <span>{p.name}</span>
                   </Link>
                 </td>
-                <td className="mono">{p.slug}</td>
-                <td className="num">{formatPrice(p.priceCents)}</td>
-                <td>
+                <td className="mono cell-wide" data-label="Slug">
+                  {p.slug}
+                </td>
+                <td className="num" data-label="Price">
+                  {formatPrice(p.priceCents)}
+                </td>
+                <td data-label="Status">
                   {p.status === "active" ? (
                     <span className="badge badge-ok">Active</span>
                   ) : (
                     <span className="badge badge-ended">Archived</span>
                   )}
                 </td>
-                <td>
+                <td className="cell-wide">
                   <div className="row-actions">
                     <Link href={`/admin/products/${p.id}`} className="btn btn-secondary btn-small">
                       Edit

@@ -42,7 +42,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
         sold: sale.sold,
         startsAt: sale.startsAt.getTime(),
         endsAt: sale.endsAt.getTime(),
-        cancelled: sale.status === "cancelled",
+        status: sale.status,
       },
       report: over
         ? saleReport({
