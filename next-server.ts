@@ -18,6 +18,8 @@ if (!socketPath || !process.send) {
 const send = (message: ChildReply) => process.send?.(message);
 
 async function main(path: string) {
+  // server.ts gone (crashed or killed, even before Next.js is ready): nobody can reach this process.
+  process.on("disconnect", () => process.exit(0));
   const app = next({
     dev: process.env.NODE_ENV !== "production",
     hostname: process.env.HOST ?? "127.0.0.1",
@@ -29,8 +31,6 @@ async function main(path: string) {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   process.on("message", (ask: ChildAsk) => void answer(ask));
-  // server.ts gone (crashed or killed): nobody can reach this process any more.
-  process.on("disconnect", () => process.exit(0));
   process.on("SIGTERM", () => server.close(() => process.exit(0)));
   process.on("SIGINT", () => {}); // the terminal's Ctrl-C reaches both; server.ts decides
   server.listen({ path, backlog: 2048 }, () => send({ type: "ready" }));

@@ -22,7 +22,11 @@ export type DbHandle = {
 
 const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
-export function createDb(e: Pick<Env, "DATABASE_URL">): DbHandle {
+/**
+ * `patient`: no per-statement deadlines, for migrations and seeding, which may wait on a busy or
+ * just-started server longer than a shopper's request should.
+ */
+export function createDb(e: Pick<Env, "DATABASE_URL">, o: { patient?: boolean } = {}): DbHandle {
   if (!e.DATABASE_URL) {
     throw new Error(
       "DATABASE_URL is not set. `npm start`, `npm run dev` and `npm run cluster` set it to embedded PGlite when it is unset; a bare `npm run serve` or worker needs it given.",
@@ -33,10 +37,14 @@ export function createDb(e: Pick<Env, "DATABASE_URL">): DbHandle {
   const pool = new Pool({
     connectionString: e.DATABASE_URL,
     max: 10,
-    connectionTimeoutMillis: 3_000,
-    // A statement stuck behind a dead server must not hold a shopper's request forever.
-    statement_timeout: 5_000,
-    query_timeout: 6_000,
+    ...(o.patient
+      ? { connectionTimeoutMillis: 60_000 }
+      : {
+          connectionTimeoutMillis: 3_000,
+          // A statement stuck behind a dead server must not hold a shopper's request forever.
+          statement_timeout: 5_000,
+          query_timeout: 6_000,
+        }),
   });
   pool.on("error", () => {}); // idle clients dropped by a restarting server are replaced
   // A connection reset while a client is checked out (e.g. between a transaction's statements)
