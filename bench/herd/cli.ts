@@ -18,7 +18,7 @@ const USAGE = `usage: npm run herd -- --shoppers N --stock S [options]
                              naive server (default: start one on --baseline-port with a fresh database)
   --spread-ms MS             clicks spread over this long after the start (default 10000)
   --concurrency N            requests in flight at most / keep-alive connections (default 512)
-  --checkout-connections N   checkouts in flight at most, over connections of their own (default 2048)
+  --checkout-connections N   checkouts in flight at most, over connections of their own (default 256)
   --start-in-ms MS           the sale opens this long after set-up (default 5000)
   --hold-seconds S           purchase-token hold (default 120)
   --pollers N                shoppers (a sample) polling the state every ~1 s (default 500)
@@ -46,7 +46,7 @@ function options(argv: string[]): HerdOptions & { out: string } {
       target: { type: "string" },
       "spread-ms": { type: "string", default: "10000" },
       concurrency: { type: "string", default: "512" },
-      "checkout-connections": { type: "string", default: "2048" },
+      "checkout-connections": { type: "string", default: "256" },
       "start-in-ms": { type: "string", default: "5000" },
       "hold-seconds": { type: "string", default: "120" },
       pollers: { type: "string", default: "500" },

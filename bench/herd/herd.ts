@@ -77,7 +77,7 @@ function simulatedNotes(o: HerdOptions): string[] {
       : "No shopper reads /me before pressing: each press is the shopper's first request (the browser's sale panel reads /me when the page opens; --panel models that).",
     `At most ${o.concurrency} requests in flight over as many keep-alive connections (one client process on this 2-core machine, sharing it with the server, Redis and PostgreSQL); time queued in the client counts toward a shopper's latency and is reported separately.`,
     o.mode === "stampede"
-      ? `Winners check out at once (POST /api/orders, the checkout page's retry policy: 15 s) over connections of their own (at most ${o.checkoutConnections ?? 2048} in flight), as a browser does, not queued behind other shoppers' presses; shoppers told "in line" watch /me every ~1.5 s until a unit comes back or the line closes.`
+      ? `Winners check out at once (POST /api/orders, the checkout page's retry policy: 15 s) over connections of their own (at most ${o.checkoutConnections ?? 256} in flight), as a browser does, not queued behind other shoppers' presses; shoppers told "in line" watch /me every ~1.5 s until a unit comes back or the line closes.`
       : "The baseline has no token, no line and no /me: one POST /buy either orders or refuses.",
     `Every request times out after ${o.requestTimeoutMs / 1000} s (a browser would wait longer); the whole run stops after ${o.maxRunMs / 1000} s at most.`,
     ...(o.instances?.length

@@ -199,7 +199,7 @@ export async function runHerd(
   });
   // A browser has its own connection: checkouts never wait in the presses' queue.
   const checkoutClient = new HerdClient(target.baseUrl, {
-    connections: plan.checkoutConnections ?? 2_048,
+    connections: plan.checkoutConnections ?? 256,
     timeoutMs: plan.requestTimeoutMs,
   });
   const lag = lagMonitor();

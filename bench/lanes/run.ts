@@ -85,11 +85,12 @@ const PROFILE_DIR = (() => {
   const i = process.argv.indexOf("--profile");
   return i === -1 ? null : String(process.argv[i + 1]);
 })();
-const PORT = 3900;
-const CEILING_PORT = 3901;
-const BARE_PORT = 3902;
+/** `--port N`: server.ts listens on N, the ceiling on N + 1, the bare server on N + 2. */
+const PORT = arg("port", 3900);
+const CEILING_PORT = PORT + 1;
+const BARE_PORT = PORT + 2;
 const adminUrl = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = "stampede_lanes";
+const dbName = `stampede_lanes_${PORT}`;
 const secrets = {
   AUTH_SECRET: "lanes-bench-auth-secret-0123456789abcdefghijkl",
   TOKEN_SECRET: "lanes-bench-token-secret-0123456789abcdefghijk",
@@ -339,7 +340,7 @@ async function main() {
       }),
     );
   try {
-    await waitForPort(PORT, 60_000);
+    await waitForPort(PORT, 180_000);
     await waitForPort(CEILING_PORT, 30_000);
     await waitForPort(BARE_PORT, 30_000);
     for (const k of PROCESSES) {
