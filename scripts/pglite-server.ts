@@ -33,15 +33,15 @@ const { values } = parseArgs({
 const PORT = 5432;
 
 async function main() {
-  const socketDir = mkdtempSync(path.join(os.tmpdir(), "stampede-pglite-"));
-  const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
-
   const dataDir = path.resolve(values.dir);
   // PGlite writes its files world-writable; a directory only the owner may enter covers them.
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   const db = await PGlite.create(dataDir);
   const queue = new BatchQueue(db);
+  // Made once PGlite is up: a server stopped while it starts leaves no directory behind.
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), "stampede-pglite-"));
+  const socketPath = path.join(socketDir, `.s.PGSQL.${PORT}`);
   const server = net.createServer((socket) => {
     const handler = new PGLiteSocketHandler({
       // The handler asks its queue for exactly BatchQueue's methods; the library's own type is
