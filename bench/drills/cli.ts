@@ -6,7 +6,8 @@ import { formatReport, runDrill, type DrillReport } from "./run";
  * npm run drill -- <name|all> [--quick] [--server lane|next] [--shoppers N] [--stock S] [--bound-ms 5000]
  *
  * Each drill starts its own database, Redis, instances, workers and nginx (ports 3840–3899,
- * 6840–6899), runs a bounded herd, injects its fault, checks the invariant and prints a report;
+ * 6840–6899; shard-failover a Redis Cluster on 7111–7116), runs a bounded herd, injects its
+ * fault, checks the invariant and prints a report;
  * the exit code is non-zero when any invariant failed. `--server next` runs server.ts instances,
  * which need a build in NEXT_DIST_DIR (default .next-cluster: `npm run cluster` makes one).
  */

@@ -2,6 +2,7 @@ import { createClient } from "redis";
 import { saleKeysFor } from "@/lib/redis/keys";
 import { createShoppers, mintCookies, scheduleShopSale } from "../herd/setup";
 import { checkDrill, type DrillCheck } from "./check";
+import { shardOf } from "./redis-cluster";
 import { startDrillHerd, type DrillHerd, type RequestStats } from "./shoppers";
 import { startStack, type ServerKind, type Stack, type StackOptions } from "./stack";
 
@@ -38,7 +39,10 @@ export type DrillContext = {
     everyMs?: number,
   ): Promise<boolean>;
   sleep(ms: number): Promise<void>;
-  /** A node-redis client on the drill's Redis, and the sale's key names there. */
+  /**
+   * A node-redis client on the drill's Redis (on a cluster: on the master holding the sale's
+   * keys; a fault that moves them there points this at the new master), and the sale's keys.
+   */
   redis: ReturnType<typeof createClient>;
   keys: ReturnType<typeof saleKeysFor>;
   ordersInPg(): Promise<number>;
@@ -49,7 +53,10 @@ export type FaultResult = { problems?: string[]; notes?: string[] };
 export type DrillDefinition = {
   name: string;
   title: string;
-  stack: Pick<StackOptions, "instances" | "workers" | "pgProxy" | "aof" | "workerArgs">;
+  stack: Pick<
+    StackOptions,
+    "instances" | "workers" | "pgProxy" | "aof" | "redisCluster" | "workerArgs"
+  >;
   /** Sizes for this drill (quick, full); --shoppers/--stock override them. */
   size: { quick: [shoppers: number, stock: number]; full: [shoppers: number, stock: number] };
   fault(ctx: DrillContext): Promise<FaultResult | void>;
@@ -104,6 +111,7 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
 
   let stack: Stack | undefined;
   let redis: ReturnType<typeof createClient> | undefined;
+  let ctxRef: DrillContext | undefined;
   try {
     stack = await startStack({ name: def.name, server: o.server, log, ...def.stack });
     const users = await createShoppers(stack.db, n);
@@ -123,7 +131,10 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
       if (i > 50) throw new Error(`the sale did not come up (GET answered ${res?.status})`);
       await sleep(200);
     }
-    redis = createClient({ url: stack.redis.url, RESP: 2 });
+    const saleRedisUrl = stack.redisCluster
+      ? `redis://${(await shardOf(stack.redisCluster.nodes, saleKeysFor(stack.redisPrefix, saleId).meta)).master}`
+      : stack.redis!.url;
+    redis = createClient({ url: saleRedisUrl, RESP: 2 });
     redis.on("error", () => {});
     await redis.connect();
     log(`sale ${saleId}: ${stock} units, ${n} shoppers; opens in ${startsAt - Date.now()} ms`);
@@ -171,6 +182,7 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
       },
     };
 
+    ctxRef = ctx;
     const fault: FaultResult | void = await def.fault(ctx).catch((error: unknown) => ({
       problems: [
         `the fault script failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -178,7 +190,6 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
     }));
     const result = await herd.done;
     log(`herd done in ${Math.round(result.durationMs)} ms; checking the invariant…`);
-    const r = redis;
     const check = await checkDrill({
       db,
       baseUrl: stack.url,
@@ -186,7 +197,7 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
       stock,
       userIds: users.map((u) => u.id),
       herd: result,
-      pendingOutbox: async () => Number(await r.xLen(ctx.keys.outbox).catch(() => -1)),
+      pendingOutbox: async () => Number(await ctx.redis.xLen(ctx.keys.outbox).catch(() => -1)),
     });
     report.check = check;
     report.requests = result.requests;
@@ -195,7 +206,8 @@ export async function runDrill(def: DrillDefinition, o: DrillOptions): Promise<D
   } catch (error) {
     report.problems.push(`drill failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
-    await redis?.quit().catch(() => {});
+    if (redis?.isOpen) await redis.quit().catch(() => {});
+    if (ctxRef && ctxRef.redis !== redis) await ctxRef.redis.quit().catch(() => {});
     await stack?.close();
     report.durationMs = Math.round(performance.now() - started);
   }

@@ -9,12 +9,14 @@ import { freeRange } from "@/scripts/lib/ports";
 import { startRedisServer, type RedisServer } from "@/scripts/lib/redis-server";
 import { pgTarget, startPgProxy, type PgProxy } from "@/test/support/pg-proxy";
 import { freshDatabase } from "../herd/setup";
+import { startRedisCluster, type RedisClusterStack } from "./redis-cluster";
 
 /**
  * Everything one drill runs on, all of it its own: a database `stampede_drill_<name>_<id>`, a
  * private redis-server on a port in 6840–6899 (data in a temp directory), optionally a TCP proxy
  * between the shop and PostgreSQL (the shared server is never stopped), the instances, the outbox
  * workers and nginx on ports in 3840–3899. `close()` removes all of it, on failure too.
+ * With `redisCluster` the shop runs on a Redis Cluster of its own instead (ports 7111-7116).
  */
 
 export type ServerKind = "lane" | "next";
@@ -28,6 +30,8 @@ export type StackOptions = {
   pgProxy?: boolean;
   /** Redis with an append-only file, fsync every second (the redis-restart drill). */
   aof?: boolean;
+  /** A three-master Redis Cluster (with replicas) instead of one redis-server. */
+  redisCluster?: boolean;
   workerArgs?: string[];
   adminUrl?: string;
   /** Port ranges for nginx + the instances, and for Redis (default 3840–3899, 6840–6899). */
@@ -43,7 +47,9 @@ export type Stack = {
   readonly cluster: Cluster;
   /** Straight to PostgreSQL (not through the proxy): set-up and checks. */
   readonly db: pg.Pool;
-  readonly redis: RedisServer;
+  /** The one redis-server, or the cluster (`redisCluster`). */
+  readonly redis?: RedisServer;
+  readonly redisCluster?: RedisClusterStack;
   readonly redisPrefix: string;
   readonly pgProxy?: PgProxy;
   readonly secrets: { AUTH_SECRET: string; TOKEN_SECRET: string };
@@ -81,12 +87,19 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-drill-${o.name}-`));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const redis = await startRedisServer({
-      port: await freeRange(...(o.redisPorts ?? [6840, 6899]), 1),
-      dir,
-      aof: o.aof ?? false,
-    });
-    cleanups.push(() => redis.stop("crash"));
+    let redis: RedisServer | undefined;
+    let redisCluster: RedisClusterStack | undefined;
+    if (o.redisCluster) {
+      redisCluster = await startRedisCluster(dir);
+      cleanups.push(() => redisCluster?.stop());
+    } else {
+      redis = await startRedisServer({
+        port: await freeRange(...(o.redisPorts ?? [6840, 6899]), 1),
+        dir,
+        aof: o.aof ?? false,
+      });
+      cleanups.push(() => redis?.stop("crash"));
+    }
 
     let shopDbUrl = databaseUrl;
     let pgProxy: PgProxy | undefined;
@@ -105,7 +118,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       HOME: process.env.HOME,
       NODE_ENV: "production",
       DATABASE_URL: shopDbUrl,
-      REDIS_URL: redis.url,
+      ...(redisCluster
+        ? { REDIS_CLUSTER_NODES: redisCluster.nodes.join(",") }
+        : { REDIS_URL: redis!.url }),
       REDIS_PREFIX: redisPrefix,
       ...secrets,
       NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
@@ -130,13 +145,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     });
     cleanups.push(() => cluster.stop());
     o.log(
-      `stack: database ${dbName}, redis ${redis.url} prefix ${redisPrefix}${pgProxy ? `, PostgreSQL via proxy :${pgProxy.port}` : ""}`,
+      `stack: database ${dbName}, redis ${redisCluster ? `cluster ${redisCluster.nodes.join(",")}` : redis!.url} prefix ${redisPrefix}${pgProxy ? `, PostgreSQL via proxy :${pgProxy.port}` : ""}`,
     );
     return {
       url: cluster.url,
       cluster,
       db,
       redis,
+      redisCluster,
       redisPrefix,
       pgProxy,
       secrets,

@@ -33,9 +33,9 @@ export function redisRestart(how: "shutdown" | "crash" = "shutdown"): DrillDefin
       ctx.note(
         `Redis ${how === "crash" ? "SIGKILL" : "SHUTDOWN"} (sold ${before.sold}, held ${before.holds})`,
       );
-      await stack.redis.stop(how);
+      await stack.redis!.stop(how);
       await ctx.sleep(2_500);
-      await stack.redis.start();
+      await stack.redis!.start();
       await ctx.until(() => redis.isReady, 10_000);
       const after = await gate();
       ctx.note(`Redis back from its AOF; sold now ${after.sold} (≥ ${before.sold} at the stop)`);
