@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { ProductPage, signInAs } from "./pages/shop";
 import { createSale, createShoppers, orderCount, redisClient, saleKey, sql } from "./support/data";
+import { cpuMeter } from "./support/cpu";
 import { shot } from "./support/screenshot";
 
 /**
@@ -67,6 +68,16 @@ test("30 shoppers, 10 units: exactly 10 secured, every answer within 3 s, 10 ord
         observer.observe(document.body, { subtree: true, childList: true, attributes: true });
       }),
     ),
+  );
+
+  // What each waiting page costs its renderer, over a few seconds of waiting: thirty of them
+  // share the machine's cores with the shop when the drop opens.
+  const meters = await Promise.all(pages.map((page) => cpuMeter(page)));
+  await pages[0]!.waitForTimeout(5_000);
+  const cpu = (await Promise.all(meters.map((m) => m.read()))).map((r) => r.cpu);
+  await Promise.all(meters.map((m) => m.detach()));
+  console.log(
+    `Renderer CPU of each waiting page, ms per second: ${cpu.map((c) => c.toFixed(1)).join(" ")} (mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(1)})`,
   );
 
   // With every shopper in place, the drop is brought forward to start in 6 seconds, in
