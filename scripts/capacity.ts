@@ -94,8 +94,10 @@ async function measure(instances: number, shoppers: number, stock: number): Prom
       instances: pids.reduce((s, p) => s + treeCpu(p), 0),
       nginx: treeCpu(cluster.nginx.child.pid!),
     });
+    const redisUrl = stack.redis?.url;
+    if (!redisUrl) throw new Error("the capacity runs use one redis-server, not a cluster");
     const loadBefore = os.loadavg();
-    const [cpuBefore, redisBefore] = [cpu(), await redisInfo(stack.redis.url)];
+    const [cpuBefore, redisBefore] = [cpu(), await redisInfo(redisUrl)];
     const report = await herd({
       mode: "stampede",
       shoppers,
@@ -117,7 +119,7 @@ async function measure(instances: number, shoppers: number, stock: number): Prom
       instances: cluster.instances.map((p) => `http://127.0.0.1:${p.port}`),
       log: (m) => console.log(`• ${m}`),
     });
-    const [cpuAfter, redisAfter] = [cpu(), await redisInfo(stack.redis.url)];
+    const [cpuAfter, redisAfter] = [cpu(), await redisInfo(redisUrl)];
     const redisCalls: Record<string, number> = {};
     for (const [k, v] of Object.entries(redisAfter.calls)) {
       const d = v - (redisBefore.calls[k] ?? 0);
