@@ -125,6 +125,7 @@ describe("herd helpers", () => {
         'stampede_checkout_total{status="confirmed"} 5',
         'stampede_session_reads_total{how="decrypted"} 3',
         'stampede_session_reads_total{how="remembered"} 9',
+        'stampede_press_work{kind="sold_out",field="answers"} 4',
       ].join("\n"),
     );
     expect(c).toEqual({
@@ -133,6 +134,7 @@ describe("herd helpers", () => {
       buyNow: { secured: 7 },
       checkout: { confirmed: 5 },
       sessionReads: { decrypted: 3, remembered: 9 },
+      pressWork: { "sold_out:answers": 4 },
     });
   });
 

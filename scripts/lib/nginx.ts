@@ -34,6 +34,8 @@ export type Nginx = {
 export type AccessLine = {
   /** When nginx finished the request (ms since the epoch). */
   at: number;
+  /** When nginx began reading it ($msec less $request_time). */
+  startedAt: number;
   status: number;
   method: string;
   uri: string;
@@ -90,12 +92,13 @@ export function renderConfig(o: NginxOptions): string {
 }
 
 function parseLine(line: string): AccessLine | null {
-  const m = /^(\S+) (\d{3}) (\S+) "([^"]*)" (.*) \S+$/.exec(line);
+  const m = /^(\S+) (\d{3}) (\S+) "([^"]*)" (.*) (\S+)$/.exec(line);
   if (!m) return null;
   // "$upstream_addr $upstream_status", tries separated by ", ": "a:1, b:2 502, 200".
   const tokens = m[5]!.split(" ").map((t) => t.replace(/,$/, ""));
   return {
     at: Number(m[1]) * 1000,
+    startedAt: (Number(m[1]) - Number(m[6])) * 1000,
     status: Number(m[2]),
     method: m[3]!,
     uri: m[4]!,

@@ -9,7 +9,10 @@ import type { DrillContext, DrillDefinition } from "../run";
  * found again on retry (Buy Now returns the same hold; checkout the same order).
  */
 
-/** Tries nginx may send to a dead instance in the seconds after: max_fails (3) per worker, in flight. */
+/**
+ * New requests nginx may still send to a dead instance in the seconds after: up to max_fails (3)
+ * before it is left out, and those that arrive while those tries are under way.
+ */
 const TRIES_BOUND = 50;
 
 export const killInstance: DrillDefinition = {
@@ -33,7 +36,10 @@ export const killInstance: DrillDefinition = {
     const after = cluster.nginx
       .accessLog()
       .filter((l) => l.at >= killedAt && l.at < killedAt + 4_000);
-    const tried = after.filter((l) => l.upstreams.includes(address)).length;
+    // Requests already at the instance when it died fail with it; what counts is new ones.
+    const tried = after.filter(
+      (l) => l.startedAt >= killedAt && l.upstreams.includes(address),
+    ).length;
     const retried = after.filter((l) => l.upstreams.length > 1).length;
     const unavailable = after.filter(answeredByNginx).length;
     ctx.note(
