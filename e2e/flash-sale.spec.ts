@@ -9,7 +9,9 @@ import { shot } from "./support/screenshot";
  * on one product page for a 10-unit drop and all press Buy Now at the start.
  */
 
-test.describe.configure({ timeout: 180_000 });
+// Generous: opening thirty signed-in pages on a 2-core machine takes up to two minutes before
+// anything is measured; the answers themselves are held to 3 s below.
+test.describe.configure({ timeout: 360_000 });
 
 const SHOPPERS = 30;
 const STOCK = 10;
