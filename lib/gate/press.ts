@@ -58,7 +58,10 @@ export function screenPress(
   return null;
 }
 
-/** The session read refused a press screenPress let through: it does not count against any limit. */
+/**
+ * A press screenPress let through that must not count against any limit: its session read refused
+ * it, or it came before the start.
+ */
 export function pressRefused(saleId: string, cookie: string | null | undefined): void {
   const key = pressKey(cookie);
   if (key !== null && isUuid(saleId)) uncountPress(saleId, key);

@@ -84,6 +84,9 @@ export async function postToken(saleId: string, req: ApiRequest): Promise<ApiRep
       return unauthenticated();
     }
     result = await press(saleId, user.id, req.requestId, started);
+    // A press before the start grants nothing: it must not use up the shopper's presses for the
+    // drop (the grant script does not count it either).
+    if (result.status === "not_started") pressRefused(saleId, req.cookie);
   }
   const headers: Record<string, string> = { ...NO_STORE };
   if (result.status === "rate_limited" || result.status === "unavailable")
