@@ -2,11 +2,6 @@
 
 import { useState } from "react";
 import type { FieldErrors, FormState } from "@/lib/admin/form-state";
-import { config } from "zod";
-
-// The shop's CSP forbids eval, and zod probes for it (Function("")) unless told not to; the
-// forms' live checks run zod in the browser.
-config({ jitless: true });
 
 /**
  * A refused form's field errors, kept true while the merchant fixes them: a field that had an

@@ -1,3 +1,4 @@
+import "@/lib/validation/zod-jitless";
 import { z } from "zod";
 import { isPlainText, plainTextMessage } from "@/lib/validation/text";
 import { firstErrors, type FieldErrors } from "./form-state";

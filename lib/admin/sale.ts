@@ -1,3 +1,4 @@
+import "@/lib/validation/zod-jitless";
 import { z } from "zod";
 import type { FieldErrors } from "./form-state";
 
