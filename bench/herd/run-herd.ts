@@ -131,16 +131,26 @@ export const CLOCK_SAMPLES = 7;
 
 async function serverClockOffset(client: HerdClient, path: string, cookie: string | undefined) {
   let best = { rtt: Infinity, offset: 0 };
+  // Like a browser, the first shopper keeps the lane ticket an answer sets: with several
+  // fast-lane processes, a sample on another process is then vouched for, not decrypted again.
+  let ticket: string | undefined;
   for (let k = 0; k < CLOCK_SAMPLES; k++) {
     const sent = performance.now();
     const sentEpoch = Date.now();
-    const r = await client.request("monitor", "GET", path, cookie ? { cookie } : undefined);
+    const sentCookie = cookie && ticket ? `${cookie}; ${ticket}` : cookie;
+    const r = await client.request(
+      "monitor",
+      "GET",
+      path,
+      sentCookie ? { cookie: sentCookie } : undefined,
+    );
+    if (r.ticket) ticket = r.ticket;
     const rtt = performance.now() - sent;
     const serverTime = Number(r.body?.serverTime);
     if (r.status === 200 && Number.isFinite(serverTime) && rtt < best.rtt)
       best = { rtt, offset: serverTime - (sentEpoch + rtt / 2) };
   }
-  return best.offset;
+  return { offsetMs: best.offset, ticket };
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -210,12 +220,14 @@ export async function runHerd(
   const first = await client.request("monitor", "GET", paths.state, undefined);
   if (first.status !== 200 || !Number.isFinite(Number(first.body?.serverTime)))
     throw new Error(`GET ${paths.state} answered ${first.status}: is the sale there?`);
-  const clockOffsetMs = await serverClockOffset(client, paths.me ?? paths.state, plan.cookies[0]);
+  const clock = await serverClockOffset(client, paths.me ?? paths.state, plan.cookies[0]);
+  const clockOffsetMs = clock.offsetMs;
   const zeroEpochMs = plan.startsAt - clockOffsetMs;
   const zeroPerf = performance.now() + (zeroEpochMs - Date.now());
   const now = () => performance.now() - zeroPerf;
 
   const headers = plan.cookies.map((c) => ({ cookie: c }));
+  if (clock.ticket && headers[0]) headers[0].cookie = `${plan.cookies[0]!}; ${clock.ticket}`;
   /** Like a browser, a shopper keeps the lane ticket an answer sets and sends it from then on. */
   const keepTicket = (i: number, r: Reply) => {
     if (r.ticket) headers[i]!.cookie = `${plan.cookies[i]!}; ${r.ticket}`;
