@@ -124,5 +124,9 @@ test("herd --panel: every shopper's sale panel reads /me before the start; no se
     run.counts.me.total +
     run.counts.order.total;
   expect(after.decrypted - before.decrypted).toBe(n);
-  expect(after.remembered - before.remembered).toBe(readsSent - n);
+  // After the first, a read finds the session kept by its fast-lane process or, on another of the
+  // instance's processes, vouched for by the lane ticket.
+  expect(after.remembered - before.remembered + (after.ticketed - before.ticketed)).toBe(
+    readsSent - n,
+  );
 });
