@@ -1,5 +1,5 @@
 import type { StateReply } from "@/lib/gate/gate";
-import type { SeriesPoint } from "@/lib/metrics/sale-series";
+import { BUY_NOW_OUTCOMES, type SeriesPoint } from "@/lib/metrics/sale-series";
 
 /**
  * A finished drop in figures, from the record (orders in PostgreSQL), the gate's counters and
@@ -36,26 +36,16 @@ export type ReportInput = {
   revenueCents: number;
 };
 
-const BUY_NOW = [
-  "secured",
-  "in_line",
-  "sold_out",
-  "not_started",
-  "ended",
-  "already_purchased",
-  "rate_limited",
-  "unavailable",
-] as const;
-
 export function saleReport(i: ReportInput): SaleReport {
-  const sum = (k: (typeof BUY_NOW)[number]) => i.series.reduce((a, p) => a + (p.counts[k] ?? 0), 0);
+  const sum = (k: (typeof BUY_NOW_OUTCOMES)[number]) =>
+    i.series.reduce((a, p) => a + (p.counts[k] ?? 0), 0);
   const grants = i.grants ?? sum("secured");
   const soldOut =
     i.sold >= i.stock ? i.series.find((p) => p.stock && p.stock.sold >= i.stock) : undefined;
   return {
     revenueCents: i.revenueCents,
     orders: i.orders,
-    presses: BUY_NOW.reduce((a, k) => a + sum(k), 0),
+    presses: BUY_NOW_OUTCOMES.reduce((a, k) => a + sum(k), 0),
     grants,
     conversion: grants > 0 ? i.orders / grants : null,
     expiredHolds: Math.max(0, grants - i.sold - i.held),

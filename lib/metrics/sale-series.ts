@@ -22,7 +22,8 @@ export type SeriesPoint = {
   stock?: StockSample;
 };
 
-const OUTCOMES: Outcome[] = [
+/** Buy Now's answers, as the series counts them. */
+export const BUY_NOW_OUTCOMES = [
   "secured",
   "in_line",
   "sold_out",
@@ -31,8 +32,8 @@ const OUTCOMES: Outcome[] = [
   "already_purchased",
   "rate_limited",
   "unavailable",
-  "checkout",
-];
+] as const satisfies readonly Outcome[];
+const OUTCOMES: Outcome[] = [...BUY_NOW_OUTCOMES, "checkout"];
 const FIELDS = [
   ...OUTCOMES,
   ...Array.from({ length: LATENCY_BUCKETS.length + 1 }, (_, i) => `lat:${i}`),
