@@ -10,7 +10,8 @@ import { keys } from "@/lib/redis/keys";
  * A user who never did either has version 0, as has a session made before versions existed.
  *
  * Every session read checks the version: the Auth.js `jwt` callback (pages, actions, the admin,
- * the monitor) and the sale API's reads (lib/auth/live-session.ts). A version read from Redis is
+ * the monitor) and the sale API's reads (lib/auth/live-session.ts) — all but a press answered
+ * without Redis (lib/gate/press.ts), whose answer is the same signed in or not. A version read from Redis is
  * kept in this process for VERSION_TTL_MS, so a shopper pressing Buy Now costs Redis at most one
  * version read per that time, not one per press: **an ended session can keep working for up to
  * VERSION_TTL_MS on an instance that read its version just before** — never on the instance that

@@ -8,6 +8,7 @@ import { redis, redisHandle } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 import { createLiveSale, sleep } from "@/test/support/fixtures";
 import { sessionCookieFor } from "@/test/support/hostile";
+import { endAllSessions } from "@/lib/auth/session-version";
 import { gate } from "./gate";
 import { lineCapFor } from "./lua";
 import { pressWork } from "./press-work";
@@ -94,6 +95,25 @@ describe("a sale with nothing left to give is answered by the instance", () => {
     const stranger = randomUUID();
     expect((await pressAs(sale.id, stranger)).body.status).toBe("sold_out");
     expect(await reachedRedis(sale.id, stranger)).toBe(false);
+  });
+
+  it("a session ended since is refused on the way to Redis, and answered like anyone on the local path", async () => {
+    const sold = await createLiveSale({ stock: 1, holdSeconds: 120 });
+    const open = await createLiveSale({ stock: 5, holdSeconds: 120 });
+    const buyer = randomUUID();
+    await grantAll(sold.sale.id, [buyer]);
+    await buy(sold.sale.id, buyer);
+    await refreshPublicState(sold.sale.id);
+    expect(verdict(sold.sale.id)).toBe("sold_out");
+    const shopper = randomUUID();
+    const cookie = await sessionCookieFor(shopper); // made at version 0
+    await endAllSessions(shopper);
+    // Answered sold_out, not 401: the local answer did not ask for the session's version.
+    const local = (await postToken(sold.sale.id, { cookie })) as Press;
+    expect(local.body.status).toBe("sold_out");
+    const granted = (await postToken(open.sale.id, { cookie })) as Press;
+    expect(granted.status).toBe(401);
+    expect(await reachedRedis(open.sale.id, shopper)).toBe(false);
   });
 
   it("a unit that comes back is offered again: at once with the line empty, within the bound with it full", async () => {

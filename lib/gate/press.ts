@@ -12,7 +12,10 @@ import { isInvolved, verdict, wantsRecheck, type Verdict } from "./sale-knowledg
  *    their press limit → rate_limited. A refused press costs a few microseconds.
  * 2. press, once the session is read: a sale this process knows has nothing to give
  *    (./sale-knowledge.ts) is answered here — `ended`, or `sold_out` to a shopper never given a
- *    hold or a place in line; everyone else goes to the grant script (./buy-now.ts).
+ *    hold or a place in line; everyone else goes to the grant script (./buy-now.ts), once the
+ *    session is known not to have been ended since (sign-out, password change). The local
+ *    answer skips that check: it is the same for every shopper not involved, signed out or not,
+ *    grants nothing and tells nothing, and the check can cost a Redis read.
  * Every answer is counted by kind with what it cost (./press-work.ts).
  */
 
@@ -89,13 +92,17 @@ async function freshVerdict(saleId: string): Promise<Verdict> {
   return v === "expired" ? null : v;
 }
 
-/** A signed-in shopper's press, after screenPress let it through. */
+/**
+ * A signed-in shopper's press, after screenPress let it through. `stillSignedIn` says whether
+ * the session has been ended since it was made; null when it has (the press is refused).
+ */
 export async function press(
   saleId: string,
   userId: string,
+  stillSignedIn: () => Promise<boolean>,
   requestId: string | undefined,
   started = performance.now(),
-): Promise<BuyNowResult> {
+): Promise<BuyNowResult | null> {
   let own = 0; // synchronous time on this press's path, less the waits
   let from = started;
   let v = isUuid(saleId) ? verdict(saleId) : null;
@@ -113,6 +120,7 @@ export async function press(
   }
   const cost: PressCost = { redisCalls: 0, replyAt: 0 };
   own += performance.now() - from;
+  if (!(await stillSignedIn())) return null;
   const result = await buyNow(saleId, userId, requestId, cost);
   own += performance.now() - (cost.replyAt || performance.now());
   if ((result.status === "sold_out" || result.status === "ended") && verdict(saleId) === null)

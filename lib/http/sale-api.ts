@@ -1,5 +1,6 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
-import type { SessionRead, SessionUser } from "@/lib/auth/session-cookie";
+import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
+import { isCurrentSession } from "@/lib/auth/session-version";
 import { buyNowHttpStatus, isUuid, type BuyNowResult } from "@/lib/gate/buy-now";
 import { press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
@@ -69,7 +70,8 @@ function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
 
 /**
  * POST /api/sales/{id}/token. Shedding and the press limit come before the session is read, and
- * a sale with nothing left to give is answered without Redis (lib/gate/press.ts).
+ * a sale with nothing left to give is answered without Redis, even to ask whether the session
+ * was ended since (lib/gate/press.ts).
  */
 export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
   const started = performance.now();
@@ -78,12 +80,21 @@ export async function postToken(saleId: string, req: ApiRequest): Promise<ApiRep
   let result: BuyNowResult;
   if (screened) result = screened;
   else {
-    const user = await liveUserFromCookieHeader(req.cookie);
-    if (!user) {
+    const user = readSession(req.cookie)?.user;
+    const pressed = user
+      ? await press(
+          saleId,
+          user.id,
+          () => isCurrentSession(user.id, user.sv),
+          req.requestId,
+          started,
+        )
+      : null;
+    if (!pressed) {
       pressRefused(saleId, req.cookie);
       return unauthenticated();
     }
-    result = await press(saleId, user.id, req.requestId, started);
+    result = pressed;
     // A press before the start grants nothing: it must not use up the shopper's presses for the
     // drop (the grant script does not count it either).
     if (result.status === "not_started") pressRefused(saleId, req.cookie);
