@@ -12,7 +12,7 @@ import { processCpuSeconds } from "@/bench/herd/server-process";
  * How many boxes: the herd against 1, 2 and 3 server.ts instances behind nginx on this machine,
  * one run each (`--run`), and docs/capacity.md computed from those runs' reports.
  *
- *   npm run capacity -- --run [--instances 1,2,3] [--shoppers 25000] [--stock 10000]
+ *   npm run capacity -- --run [--instances 1,2,3] [--shoppers 25000] [--stock 250]
  *   npm run capacity            # docs/capacity.md from the newest report per instance count
  *
  * Each run has its own database, Redis, instances (server.ts on the build in NEXT_DIST_DIR,
@@ -41,7 +41,7 @@ const { values } = parseArgs({
     run: { type: "boolean", default: false },
     instances: { type: "string", default: "1,2,3" },
     shoppers: { type: "string", default: "25000" },
-    stock: { type: "string", default: "10000" },
+    stock: { type: "string" }, // default: 1 % of the shoppers, the shape of the drop sized below
     "box-cores": { type: "string", default: "16" },
   },
   strict: true,
@@ -151,6 +151,66 @@ const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a +
 const f = (n: number, d = 0) =>
   n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 
+const KINDS = ["secured", "in_line", "sold_out"] as const;
+type Kind = (typeof KINDS)[number];
+
+/** What each kind of answer costs, from one run's herd report (see the doc's table). */
+function byKind(run: Run, total: number) {
+  const s = run.herd.summary;
+  const e = s.requests.byEndpoint;
+  const shoppers = { secured: s.outcomes.secured, in_line: s.outcomes.in_line, sold_out: 0 };
+  shoppers.sold_out = s.shoppers - shoppers.secured - shoppers.in_line;
+  const polls = e.poll.total + e.monitor.total;
+  const pressesEach = e.buy.total / s.shoppers;
+  const checkoutsEach = e.order.total / Math.max(1, shoppers.secured);
+  const watchesEach = e.me.total / Math.max(1, shoppers.in_line);
+  const orders = s.invariant.ordersInPg;
+  const sqlTotal = s.server?.dbQueries ?? NaN;
+  const work = s.pressWork ?? {};
+  const pressRedis = Object.fromEntries(
+    KINDS.map((k) => [k, work[k]?.redisCommands ?? NaN]),
+  ) as Record<Kind, number>;
+  // Requests that reached Redis: all but the presses an instance answered "sold out" itself.
+  const localSoldOut = (work.sold_out?.answers ?? 0) * (1 - (work.sold_out?.redisCommands ?? 0));
+  return {
+    shoppers,
+    total,
+    polls,
+    pollers: run.herd.config.pollers,
+    pressesEach,
+    checkoutsEach,
+    watchesEach,
+    orders,
+    sqlTotal,
+    pressRedis,
+    requestsEach: {
+      secured: pressesEach + checkoutsEach,
+      in_line: pressesEach + watchesEach,
+      sold_out: pressesEach,
+    } as Record<Kind, number>,
+    sqlEach: { secured: sqlTotal / Math.max(1, orders), in_line: 0, sold_out: 0 } as Record<
+      Kind,
+      number
+    >,
+    redisPerGrantRequest: sum(run.redisCalls) / Math.max(1, total - localSoldOut),
+    localSoldOutShare: localSoldOut / Math.max(1, shoppers.sold_out * pressesEach),
+  };
+}
+
+/** The answers a drop of `shoppers` for `units` gives: the line is as long as the units. */
+function dropMix(shoppers: number, units: number): Record<Kind, number> {
+  const secured = Math.min(units, shoppers);
+  const inLine = Math.min(units, shoppers - secured);
+  return { secured, in_line: inLine, sold_out: shoppers - secured - inLine };
+}
+
+function requestsFor(model: ReturnType<typeof byKind>, mix: Record<Kind, number>) {
+  const total = KINDS.reduce((t, k) => t + mix[k] * model.requestsEach[k], 0);
+  // The presses of shoppers told "sold out" that the instance answers itself, as in the run.
+  const local = mix.sold_out * model.pressesEach * model.localSoldOutShare;
+  return { total, local };
+}
+
 function render(runs: Run[], files: string[], boxCores: number): string {
   const rows = runs.map((r) => {
     const s = r.herd.summary;
@@ -174,22 +234,30 @@ function render(runs: Run[], files: string[], boxCores: number): string {
   const base = rows[0]!;
   // Sizing from the run with the most instances (the most like a fleet), all figures measured.
   const fleet = rows.at(-1)!;
+  const model = byKind(fleet.r, fleet.requests);
   const drop = { shoppers: 1_000_000, seconds: 10, units: 10_000 };
-  const dropRps = (fleet.requests / fleet.r.herd.summary.shoppers) * (drop.shoppers / drop.seconds);
-  const size = (rps: number) => {
+  const dropRequests = requestsFor(model, dropMix(drop.shoppers, drop.units));
+  const dropRps = dropRequests.total / drop.seconds;
+  const size = (rps: number, grantShare: number) => {
     const cores = rps / fleet.perCore;
-    const redisPerSecond = rps * fleet.redisPerRequest;
+    const redisPerSecond = rps * grantShare * model.redisPerGrantRequest;
     return {
       cores,
       boxes: Math.ceil(cores / boxCores),
       nginxCores: rps / fleet.nginxPerCore,
       redisPerSecond,
-      shards: Math.ceil(redisPerSecond / fleet.redisPerCpuSecond),
+      shards: Math.max(1, Math.ceil(redisPerSecond / fleet.redisPerCpuSecond)),
     };
   };
-  const forDrop = size(dropRps);
-  const for80k = size(80_000);
+  const dropGrantShare = 1 - dropRequests.local / dropRequests.total;
+  const forDrop = size(dropRps, dropGrantShare);
+  const for80k = size(80_000, dropGrantShare);
   const kinds = Object.entries(fleet.r.herd.summary.outcomes).filter(([, n]) => n > 0);
+  const mix = dropMix(drop.shoppers, drop.units);
+  const reachingRedis = dropRequests.total - dropRequests.local;
+  const dropWatchShare = (mix.in_line * model.watchesEach) / reachingRedis;
+  const dropPressShare = (drop.shoppers * model.pressesEach - dropRequests.local) / reachingRedis;
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
   return `# How many boxes
 
@@ -220,36 +288,55 @@ ${rows
 (every process of the instances: fast lane, Next.js, their share of polls and checkout). The
 requests/s a run reached is bounded by the herd: one client on the same two cores.
 
-## Per shopper (the ${fleet.r.instances}-instance run)
+## Per shopper, by answer (the ${fleet.r.instances}-instance run)
 
-| what | per shopper | per request |
-| --- | --- | --- |
-| Redis commands | ${fleet.redisPerShopper.toFixed(2)} | ${fleet.redisPerRequest.toFixed(3)} |
-| SQL statements | ${fleet.sqlPerShopper.toFixed(3)} | ${(fleet.sqlPerShopper / (fleet.requests / fleet.r.herd.summary.shoppers)).toFixed(4)} |
-| requests | ${(fleet.requests / fleet.r.herd.summary.shoppers).toFixed(2)} | 1 |
+| answer | shoppers | requests each (press and retries + what follows) | Redis round trips per press | SQL statements each |
+| --- | --- | --- | --- | --- |
+${KINDS.map(
+  (k) =>
+    `| ${k} | ${f(model.shoppers[k])} | ${model.requestsEach[k].toFixed(2)} | ${model.pressRedis[k].toFixed(3)} | ${model.sqlEach[k].toFixed(2)} |`,
+).join("\n")}
 
-Answers the shoppers got: ${kinds.map(([k, n]) => `${k} ${f(n)}`).join(", ")}. Redis commands by name:
+Requests each: every shopper's presses (${model.pressesEach.toFixed(2)} on average, retries
+included); a shopper who secured a unit also checks out (${model.checkoutsEach.toFixed(2)} requests), one
+told "in line" watches its place (${model.watchesEach.toFixed(2)} reads of \`/me\`). Not counted: the sale's public
+state (the herd's ${f(model.pollers)} pollers read it ${f(model.polls)} times), which is the same for everyone, CDN-cacheable
+for a second and micro-cached by each instance, so it does not grow with the shoppers. Redis round trips per
+press are the shop's own count (\`stampede_press_work\`): a "sold out" answered by the instance
+itself makes none. SQL statements: the order's, per shopper who bought
+(${f(model.sqlTotal)} statements in the run for ${f(model.orders)} orders).
+
+Redis, all commands the server ran (\`INFO commandstats\`, the scripts' own calls included):
+${f(sum(fleet.r.redisCalls))}, ${model.redisPerGrantRequest.toFixed(2)} per request that reached Redis. By name:
 ${Object.entries(fleet.r.redisCalls)
   .sort((a, b) => b[1] - a[1])
+  .slice(0, 12)
   .map(([k, n]) => `\`${k}\` ${f(n)}`)
-  .join(", ")}. These reports do not split commands and statements by answer kind; the mix above is
-the one they were measured under.
+  .join(", ")}. Answers the shoppers got: ${kinds.map(([k, n]) => `${k} ${f(n)}`).join(", ")}.
 
 ## Sizing
 
-From the ${fleet.r.instances}-instance run's per-request costs, scaled linearly (boxes of
-${boxCores} cores; Redis shards from the commands one Redis core served per CPU-second,
-${f(fleet.redisPerCpuSecond)}):
+The drop's requests are the per-answer figures above applied to its own answers: ${f(drop.units)}
+secured, as many in line (the line is as long as the units), the rest sold out. They are counted as
+if all came within the ${drop.seconds} s (the checkouts and line watching come later: an upper
+bound). Shop cores: the ${fleet.r.instances}-instance run's requests per instance CPU-second, for its mix
+of answers (more of its requests reach Redis than the drop's do, so this too is an upper bound);
+Redis: the commands per request that reached Redis, for the drop's requests that do, against
+${f(fleet.redisPerCpuSecond)} commands per Redis CPU-second (its CPU includes its housekeeping while the run
+was quiet, so a lightly loaded run gives a low figure and more shards: a floor on what a shard
+serves); boxes of ${boxCores} cores.
 
 | drop | requests/s | shop cores | boxes (${boxCores} cores) | nginx cores | Redis commands/s | Redis shards |
 | --- | --- | --- | --- | --- | --- | --- |
-| ${f(drop.shoppers)} shoppers in ${drop.seconds} s, ${f(drop.units)} units (this herd's requests per shopper) | ${f(dropRps)} | ${f(forDrop.cores, 1)} | ${forDrop.boxes} | ${f(forDrop.nginxCores, 1)} | ${f(forDrop.redisPerSecond)} | ${forDrop.shards} |
-| 80,000 requests/s | 80,000 | ${f(for80k.cores, 1)} | ${for80k.boxes} | ${f(for80k.nginxCores, 1)} | ${f(for80k.redisPerSecond)} | ${for80k.shards} |
+| ${f(drop.shoppers)} shoppers in ${drop.seconds} s, ${f(drop.units)} units (${f(dropRequests.total)} requests) | ${f(dropRps)} | ${f(forDrop.cores, 1)} | ${forDrop.boxes} | ${f(forDrop.nginxCores, 1)} | ${f(forDrop.redisPerSecond)} | ${forDrop.shards} |
+| 80,000 requests/s (the drop's mix) | 80,000 | ${f(for80k.cores, 1)} | ${for80k.boxes} | ${f(for80k.nginxCores, 1)} | ${f(for80k.redisPerSecond)} | ${for80k.shards} |
 
 One sale's gate keys share a hash tag, so one sale's grant scripts all run on one shard: more
-shards carry more sales, not a bigger one. The per-request costs come from a herd of
-${f(fleet.r.herd.summary.shoppers)} shoppers for ${f(fleet.r.herd.config.stock)} units; a drop with another
-ratio of units to shoppers has another mix of answers, so re-run the herd at its shape.
+shards carry more sales, not a bigger one. The drop above is one sale: its ${f(forDrop.redisPerSecond)} commands/s
+would all go to one shard, ${(forDrop.redisPerSecond / fleet.redisPerCpuSecond).toFixed(1)} times what one Redis core served, so
+**${forDrop.shards > 1 ? "one sale of this size does not fit one shard as the shop stands" : "it fits one shard"}**. Of its requests that reach
+Redis, ${pct(dropWatchShare)} are the line's shoppers reading their place (\`/me\`), ${pct(dropPressShare)} are presses.
+The per-request costs come from a herd of ${f(fleet.r.herd.summary.shoppers)} shoppers for ${f(fleet.r.herd.config.stock)} units.
 `;
 }
 
@@ -259,7 +346,8 @@ async function main() {
     mkdirSync(REPORTS, { recursive: true });
     for (const n of values.instances.split(",").map(Number)) {
       console.log(`• herd against ${n} instance(s)`);
-      const run = await measure(n, Number(values.shoppers), Number(values.stock));
+      const shoppers = Number(values.shoppers);
+      const run = await measure(n, shoppers, Number(values.stock ?? Math.ceil(shoppers / 100)));
       const file = path.join(
         REPORTS,
         `capacity-${n}-${run.herd.createdAt.replace(/[:.]/g, "-")}.json`,
