@@ -77,8 +77,11 @@ describe("checkout", () => {
         ),
       ),
     );
-    expect(results.every((r) => r.status === "confirmed")).toBe(true);
+    // Written by the checkout itself, or left to the outbox when PostgreSQL (one `sales` row for
+    // every order) took longer than the checkout waits: the worker writes those.
+    expect(results.every((r) => r.status === "confirmed" || r.status === "received")).toBe(true);
     expect(new Set(results.map((r) => ("orderId" in r ? r.orderId : ""))).size).toBe(100);
+    await createOutboxWorker({ consumer: "w-100" }).runOnce();
     expect(await snapshot(sale.id)).toEqual({
       avail: 0,
       held: 0,
@@ -167,7 +170,7 @@ describe("checkout", () => {
               }),
             )
           ).status,
-        ).toBe("confirmed");
+        ).toMatch(/^(confirmed|received)$/);
       }),
     );
     await sleep(2_100); // the 30 walk-aways' holds run out
@@ -196,6 +199,7 @@ describe("checkout", () => {
         ).status,
       ).toBe("confirmed");
     }
+    await createOutboxWorker({ consumer: "w-walk" }).runOnce();
     expect(await snapshot(sale.id)).toEqual({
       avail: 0,
       held: 0,

@@ -4,6 +4,8 @@ import { orders } from "@/db/schema";
 import { withArming } from "@/lib/gate/arm";
 import { gate, orderIdFor } from "@/lib/gate/gate";
 import { log } from "@/lib/log";
+import { budget } from "@/lib/resilience/bulkhead";
+import { isShed } from "@/lib/resilience/unavailable";
 import { redis, replicated } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 import { verifyPurchaseToken } from "@/lib/tokens/purchase-token";
@@ -35,7 +37,15 @@ export const checkoutHttpStatus: Record<CheckoutResult["status"], number> = {
   unavailable: 503,
 };
 
-const PG_WRITE_TIMEOUT_MS = 2_000;
+/**
+ * How long a checkout waits for PostgreSQL before leaving the order to the outbox worker and
+ * answering "received" (true either way: the purchase is in Redis and its outbox). Every order of
+ * a sale bumps the same `sales` row, so in a drop PostgreSQL writes them one at a time; a winner's
+ * checkout must not wait in that queue, nor hold a checkout slot while it does. For the same
+ * reason only a few checkouts per process write at once (budget `orderWrite`); the others leave
+ * their order to the worker without waiting.
+ */
+const PG_WRITE_TIMEOUT_MS = 250;
 
 function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -99,14 +109,17 @@ export async function checkout(userId: string, token: unknown): Promise<Checkout
     case "consumed":
       if (!(await durable())) return notYet;
       try {
-        await timeout(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS);
+        await budget("orderWrite").run(() =>
+          timeout(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS),
+        );
         // Written: the worker need not see this entry (if it already did, its write is a no-op).
         await redis()
           .xdel(saleKeys(saleId).outbox, reply.entry)
           .catch(() => {});
         return { status: "confirmed", orderId, saleId, replay: false };
       } catch (error) {
-        log.warn({ err: error, saleId, orderId }, "checkout: order left to the outbox");
+        if (!isShed(error))
+          log.warn({ err: error, saleId, orderId }, "checkout: order left to the outbox");
         return { status: "received", orderId, saleId, replay: false };
       }
     case "already_consumed": {

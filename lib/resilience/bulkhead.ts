@@ -31,11 +31,15 @@ export type BulkheadOptions = { retryAfterMs?: readonly [min: number, max: numbe
 /**
  * The named budgets of this process and their default sizes. Checkout of a held unit has one of
  * its own: however many presses fill the gate's, a winner's checkout is never shed for them.
+ * `orderWrite`: checkouts writing their order to PostgreSQL themselves; past it the order is left
+ * to the outbox worker at once (lib/orders/checkout.ts).
  */
-export const BUDGETS = { gate: 256, checkout: 128, db: 16 } as const satisfies Record<
-  string,
-  number
->;
+export const BUDGETS = {
+  gate: 256,
+  checkout: 128,
+  db: 16,
+  orderWrite: 4,
+} as const satisfies Record<string, number>;
 export type BudgetName = keyof typeof BUDGETS;
 
 // Process-wide on globalThis: Next.js may load this module once per server bundle.
