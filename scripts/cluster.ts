@@ -130,7 +130,8 @@ async function main() {
   Stampede cluster on ${c.url} (nginx → ${c.instances.map((p) => `:${p.port}`).join(" ")})
     shopper   ${demoAccounts.shopper.email} / ${demoAccounts.shopper.password}
     merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
-    metrics   per instance (all its processes): curl -H "authorization: Bearer ${env.METRICS_TOKEN}" http://127.0.0.1:${instancePort}/api/metrics
+    metrics   per instance (all its processes): curl -H "authorization: Bearer $METRICS_TOKEN" http://127.0.0.1:${instancePort}/api/metrics
+              (${process.env.METRICS_TOKEN ? "METRICS_TOKEN as you set it" : "METRICS_TOKEN is in .data/secrets.json"}; never printed)
   Ctrl-C stops the cluster${redis.child ? ", its private Redis" : ""}${pglite.child ? ", PGlite" : ""} and nginx.
 `);
 }
