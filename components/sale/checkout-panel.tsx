@@ -63,7 +63,7 @@ export function CheckoutPanel({ saleId, product }: Props) {
     setError(null);
     const reply = await placeOrder(holding.token);
     if ((reply.status === "confirmed" || reply.status === "received") && reply.orderId) {
-      router.push(`/orders/${reply.orderId}`);
+      router.push(`/orders/${reply.orderId}?sale=${saleId}`);
       return;
     }
     setPlacing(false);

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDb, db, dbHandle, type DbHandle } from "@/db";
+import { db } from "@/db";
 import { orders } from "@/db/schema";
 import { gate, type GrantReply } from "@/lib/gate/gate";
 import { redis } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
+import { takeDatabaseDown } from "@/test/support/db-down";
 import { createLiveSale, createUsers, sleep, soldInDb } from "@/test/support/fixtures";
 import { checkout } from "./checkout";
 import { createOutboxWorker } from "./outbox";
@@ -35,17 +36,6 @@ async function snapshot(saleId: string) {
     sold: st.sold,
     orders: await orderCount(saleId),
     soldInDb: await soldInDb(saleId),
-  };
-}
-
-/** Points the app's database handle at a port nothing listens on: PostgreSQL "down", for real. */
-function takeDatabaseDown(): () => void {
-  const g = globalThis as unknown as { __stampedeDb?: DbHandle };
-  const real = dbHandle();
-  g.__stampedeDb = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
-  return () => {
-    void g.__stampedeDb?.close();
-    g.__stampedeDb = real;
   };
 }
 
