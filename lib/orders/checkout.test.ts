@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { orders } from "@/db/schema";
 import { gate, type GrantReply } from "@/lib/gate/gate";
 import { redis } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
-import { takeDatabaseDown } from "@/test/support/db-down";
+import { databaseOutage } from "@/test/support/db-down";
 import { createLiveSale, createUsers, sleep, soldInDb } from "@/test/support/fixtures";
 import { checkout } from "./checkout";
 import { createOutboxWorker } from "./outbox";
@@ -39,11 +39,7 @@ async function snapshot(saleId: string) {
   };
 }
 
-let restore: (() => void) | undefined;
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-});
+const database = databaseOutage();
 
 describe("checkout", () => {
   it("all 100 holders check out: exactly 100 orders, sold == 100 in Redis and PostgreSQL", async () => {
@@ -206,13 +202,12 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     const results = await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
     expect(results.map((r) => r.status)).toEqual(Array(5).fill("received"));
     const worker = createOutboxWorker({ consumer: "w-down" });
     expect((await worker.runOnce()).transientFailure).toBe(true);
-    restore();
-    restore = undefined;
+    database.up();
     expect(await orderCount(sale.id)).toBe(0);
 
     const pass = await worker.runOnce();
@@ -256,10 +251,9 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
-    restore();
-    restore = undefined;
+    database.up();
     // Worker A reads the batch (entries now pending for A) and dies before acking any of it.
     const stream = saleKeys(sale.id).outbox;
     await redis()
@@ -288,10 +282,9 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
-    restore();
-    restore = undefined;
+    database.up();
 
     const pass = await worker.runOnce();
     expect(pass).toMatchObject({ written: 3, failedSales: 1 });

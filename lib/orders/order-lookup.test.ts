@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gate, orderIdFor } from "@/lib/gate/gate";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
-import { takeDatabaseDown } from "@/test/support/db-down";
+import { databaseOutage } from "@/test/support/db-down";
 import { createLiveSale, createUsers } from "@/test/support/fixtures";
 import { checkout } from "./checkout";
 import { lookUpOrder } from "./order-lookup";
@@ -29,11 +29,7 @@ async function buyAndWrite(saleId: string, userId: string): Promise<string> {
   return result.orderId;
 }
 
-let restore: (() => void) | undefined;
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-});
+const database = databaseOutage();
 
 describe("lookUpOrder", () => {
   it("finds a shopper's written order, and nobody else's", async () => {
@@ -72,7 +68,7 @@ describe("lookUpOrder", () => {
     const { sale } = await createLiveSale({ stock: 5 });
     const [buyer, other] = await createUsers(2);
     const pending = await buyWithoutWriting(sale.id, buyer!);
-    restore = takeDatabaseDown();
+    database.down();
 
     expect(await lookUpOrder(pending, buyer!, sale.id)).toEqual({ status: "pending" });
     expect(await lookUpOrder(pending, other!, sale.id)).toEqual({ status: "unknown" });
