@@ -52,10 +52,13 @@ export function CheckoutPanel({ saleId, product }: Props) {
   const errorRef = useRef<HTMLParagraphElement>(null);
 
   const holding = me.data?.status === "holding" ? me.data : null;
+  // "Expired" only for a hold this page has shown: a shopper who never had one is told so.
+  const [hadHold, setHadHold] = useState(false);
+  if (holding && !hadHold) setHadHold(true);
   const left = holding && now !== null ? holding.expiresAt - now : null;
-  const expired =
-    (left !== null && left <= 0) ||
-    (me.data && me.data.status !== "holding" && me.data.status !== "purchased");
+  const gone = me.data && me.data.status !== "holding" && me.data.status !== "purchased";
+  const expired = (left !== null && left <= 0) || (gone && hadHold);
+  const noHold = gone && !hadHold ? me.data : null;
 
   async function onPlace() {
     if (!holding) return;
@@ -63,7 +66,7 @@ export function CheckoutPanel({ saleId, product }: Props) {
     setError(null);
     const reply = await placeOrder(holding.token);
     if ((reply.status === "confirmed" || reply.status === "received") && reply.orderId) {
-      router.push(`/orders/${reply.orderId}`);
+      router.push(`/orders/${reply.orderId}?sale=${saleId}`);
       return;
     }
     setPlacing(false);
@@ -104,6 +107,18 @@ export function CheckoutPanel({ saleId, product }: Props) {
           <p>The unit went back to the drop for the next shopper in line.</p>
           <Link className="btn btn-secondary" href={`/products/${product.slug}`}>
             Back to the product
+          </Link>
+        </div>
+      ) : noHold ? (
+        <div className="result result-no" data-testid="checkout-state" data-status="no_hold">
+          <strong>You have no hold on this drop.</strong>
+          <p>
+            {noHold.status === "in_line"
+              ? `You are #${noHold.position} in line; the drop’s page tells you when a unit is yours.`
+              : "A hold is what Buy Now gives you: press it on the drop’s page to try for a unit."}
+          </p>
+          <Link className="btn btn-secondary" href={`/products/${product.slug}`}>
+            Go to the drop
           </Link>
         </div>
       ) : holding ? (

@@ -12,7 +12,8 @@
  *   7 sold     int    units sold
  *   8 line     zset   userId -> arrival number (waiting shoppers, first come first served)
  *   9 seq      hash   counters: grants (hold positions), line (arrival numbers), holds (hold ids)
- *  10 consumed hash   holdId -> userId (used tokens: single use, idempotent checkout)
+ *  10 consumed hash   orderId -> userId (used tokens, by the order each became: single use,
+ *                     idempotent checkout, and proof of a purchase the outbox has not written yet)
  *  11 outbox   stream purchase events for the order writer
  *  12 presses  hash   userId -> "window:count:previous count" (Buy Now's per-shopper limit)
  *  13 involved list   every shopper ever given a hold or a place in line, appended (may repeat):
@@ -192,7 +193,7 @@ if not meta then return cjson.encode({ s = 'not_armed' }) end
 local now = now_ms()
 local info = redis.call('HGET', K_INFO, id)
 if not info then
-  local by = redis.call('HGET', K_CONSUMED, id)
+  local by = redis.call('HGET', K_CONSUMED, order)
   if by == user then return cjson.encode({ s = 'already_consumed', now = now }) end
   if by then return cjson.encode({ s = 'not_yours', now = now }) end
   return cjson.encode({ s = 'no_hold', now = now })
@@ -207,7 +208,7 @@ end
 drop_hold(id)
 redis.call('HINCRBY', K_BUYERS, user, 1)
 local sold = redis.call('INCR', K_SOLD)
-redis.call('HSET', K_CONSUMED, id, user)
+redis.call('HSET', K_CONSUMED, order, user)
 local entry = redis.call('XADD', K_OUTBOX, '*', 'sale', sale, 'hold', id, 'user', user, 'order', order, 'at', tostring(now))
 return cjson.encode({ s = 'consumed', sold = sold, pos = pos, entry = entry, now = now })
 `;

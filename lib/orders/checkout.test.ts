@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
-import { createDb, db, dbHandle, type DbHandle } from "@/db";
+import { describe, expect, it } from "vitest";
+import { db } from "@/db";
 import { orders } from "@/db/schema";
 import { gate, type GrantReply } from "@/lib/gate/gate";
 import { redis } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
+import { databaseOutage } from "@/test/support/db-down";
 import { createLiveSale, createUsers, sleep, soldInDb } from "@/test/support/fixtures";
 import { checkout } from "./checkout";
 import { createOutboxWorker } from "./outbox";
@@ -38,22 +39,7 @@ async function snapshot(saleId: string) {
   };
 }
 
-/** Points the app's database handle at a port nothing listens on: PostgreSQL "down", for real. */
-function takeDatabaseDown(): () => void {
-  const g = globalThis as unknown as { __stampedeDb?: DbHandle };
-  const real = dbHandle();
-  g.__stampedeDb = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
-  return () => {
-    void g.__stampedeDb?.close();
-    g.__stampedeDb = real;
-  };
-}
-
-let restore: (() => void) | undefined;
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-});
+const database = databaseOutage();
 
 describe("checkout", () => {
   it("all 100 holders check out: exactly 100 orders, sold == 100 in Redis and PostgreSQL", async () => {
@@ -220,13 +206,12 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     const results = await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
     expect(results.map((r) => r.status)).toEqual(Array(5).fill("received"));
     const worker = createOutboxWorker({ consumer: "w-down" });
     expect((await worker.runOnce()).transientFailure).toBe(true);
-    restore();
-    restore = undefined;
+    database.up();
     expect(await orderCount(sale.id)).toBe(0);
 
     const pass = await worker.runOnce();
@@ -270,10 +255,9 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
-    restore();
-    restore = undefined;
+    database.up();
     // Worker A reads the batch (entries now pending for A) and dies before acking any of it.
     const stream = saleKeys(sale.id).outbox;
     await redis()
@@ -302,10 +286,9 @@ describe("the outbox", () => {
     const tokens = await Promise.all(
       shoppers.map(async (u) => ({ u, token: (await secure(sale.id, u)).token })),
     );
-    restore = takeDatabaseDown();
+    database.down();
     await Promise.all(tokens.map(({ u, token }) => checkout(u, token)));
-    restore();
-    restore = undefined;
+    database.up();
 
     const pass = await worker.runOnce();
     expect(pass).toMatchObject({ written: 3, failedSales: 1 });

@@ -1,23 +1,33 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { OrderPending } from "@/components/sale/order-pending";
-import { getOrderForUser } from "@/db/queries";
 import { currentUser } from "@/lib/auth";
 import { formatPrice } from "@/lib/catalog/views";
-import { isUuid } from "@/lib/gate/buy-now";
+import { lookUpOrder } from "@/lib/orders/order-lookup";
 
-export const metadata: Metadata = { title: "Order confirmed" };
+export const metadata: Metadata = { title: "Your order" };
 
-export default async function OrderPage({ params }: { params: Promise<{ id: string }> }) {
+type Props = {
+  params: Promise<{ id: string }>;
+  /** `sale`: set by checkout, so an order the outbox has not written yet can be found in Redis. */
+  searchParams: Promise<{ sale?: string | string[] }>;
+};
+
+export default async function OrderPage({ params, searchParams }: Props) {
   const { id } = await params;
+  const { sale } = await searchParams;
+  const saleId = typeof sale === "string" ? sale : undefined;
   const user = await currentUser();
-  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/orders/${id}`)}`);
-  const order = isUuid(id) ? await getOrderForUser(id, user.id).catch(() => undefined) : undefined;
-  if (!order) {
-    // Checkout said "received" but the order is still on its way to the database (or the id is not yours).
-    return <OrderPending />;
+  if (!user) {
+    const query = saleId ? `?sale=${encodeURIComponent(saleId)}` : "";
+    const back = `/orders/${encodeURIComponent(id)}${query}`;
+    redirect(`/sign-in?callbackUrl=${encodeURIComponent(back)}`);
   }
+  const found = await lookUpOrder(id, user.id, saleId);
+  if (found.status === "unknown") notFound();
+  if (found.status === "pending") return <OrderPending />;
+  const { order } = found;
   return (
     <section className="panel confirmation" aria-labelledby="order-title">
       <p className="badge">Order {order.status}</p>
