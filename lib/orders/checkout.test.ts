@@ -1,8 +1,9 @@
+import { replaceProcessSingleton } from "@/lib/singleton";
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDb, db, dbHandle, type DbHandle } from "@/db";
+import { createDb, db, dbHandle } from "@/db";
 import { orders } from "@/db/schema";
 import { gate, type GrantReply } from "@/lib/gate/gate";
 import { redis } from "@/lib/redis/client";
@@ -40,12 +41,12 @@ async function snapshot(saleId: string) {
 
 /** Points the app's database handle at a port nothing listens on: PostgreSQL "down", for real. */
 function takeDatabaseDown(): () => void {
-  const g = globalThis as unknown as { __stampedeDb?: DbHandle };
   const real = dbHandle();
-  g.__stampedeDb = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+  const down = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+  replaceProcessSingleton("db", down);
   return () => {
-    void g.__stampedeDb?.close();
-    g.__stampedeDb = real;
+    void down.close();
+    replaceProcessSingleton("db", real);
   };
 }
 
