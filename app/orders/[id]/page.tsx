@@ -5,7 +5,7 @@ import { OrderPending } from "@/components/sale/order-pending";
 import { getOrderForUser } from "@/db/queries";
 import { currentUser } from "@/lib/auth";
 import { formatPrice } from "@/lib/catalog/views";
-import { isUuid } from "@/lib/gate/buy-now";
+import { isUuid } from "@/lib/validation/uuid";
 
 export const metadata: Metadata = { title: "Order confirmed" };
 
