@@ -1,16 +1,16 @@
 import http from "node:http";
 import next from "next";
+import { env } from "@/lib/env";
 import { metricsJson } from "@/lib/metrics/endpoint";
 import type { ChildAsk, ChildReply } from "@/lib/http/two-processes";
 
 /**
  * The Next.js half of `server.ts`: started by it, serving every request the fast lane does not
- * answer, on a local socket that only server.ts talks to. It also does the two things the
- * fast-lane process cannot do without a database of its own: arm a sale from PostgreSQL, and
- * report the metrics only this process can read.
+ * answer, on a local socket that only server.ts talks to. It also reports the metrics only this
+ * process can read.
  */
 
-const socketPath = process.env.STAMPEDE_NEXT_SOCKET;
+const socketPath = env().STAMPEDE_NEXT_SOCKET;
 if (!socketPath || !process.send) {
   console.error("next-server.ts is started by server.ts; run `npm start` or `npm run serve`.");
   process.exit(1);
@@ -21,9 +21,9 @@ async function main(path: string) {
   // server.ts gone (crashed or killed, even before Next.js is ready): nobody can reach this process.
   process.on("disconnect", () => process.exit(0));
   const app = next({
-    dev: process.env.NODE_ENV !== "production",
-    hostname: process.env.HOST ?? "127.0.0.1",
-    port: Number(process.env.PORT ?? 3000),
+    dev: env().NODE_ENV !== "production",
+    hostname: env().HOST,
+    port: env().PORT,
   });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -23,8 +23,7 @@ import { metricsJson, metricsText, refuseMetrics } from "@/lib/metrics/endpoint"
  * `npm start` runs this; `next dev` still works for development (without the fast lane).
  */
 
-const port = Number(process.env.PORT ?? 3000);
-const hostname = process.env.HOST ?? "127.0.0.1";
+const { PORT: port, HOST: hostname } = env();
 
 async function primary() {
   const nextProcess = startNextProcess(path.join(__dirname, "next-server.ts"));
@@ -110,7 +109,7 @@ if (cluster.isPrimary) {
     process.exit(1);
   });
 } else {
-  const socketPath = process.env.STAMPEDE_NEXT_SOCKET;
+  const socketPath = env().STAMPEDE_NEXT_SOCKET;
   if (!socketPath) throw new Error("a fast-lane process is started by server.ts");
   fastLane(socketPath);
 }

@@ -1,166 +1,123 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { HerdReport } from "./herd/report";
+import prettier from "prettier";
+import { isHerdReport, latestHerdRuns, renderHerdTables, type HerdRow } from "./table/herd";
+import { isLanesReport, pressKind, renderLanesTable, type LanesReport } from "./table/lanes";
+import { fillMarkers, withMarkers } from "./table/markers";
 
 /**
- * Renders the README's comparison table from herd reports, so no figure is typed by hand.
- *   npm run bench:table                      # latest report per (shoppers, stock, mode) in bench/reports
- *   npm run bench:table -- a.json b.json …   # exactly these
+ * Turns benchmark reports into the tables the bench READMEs show, so no figure is typed by hand.
+ *   npm run bench:table                      # the latest reports in bench/reports
+ *   npm run bench:table -- a.json b.json …   # exactly these (or every report in a folder)
+ *   npm run bench:table -- --print …         # print the tables, write nothing
+ * It writes the tables to a dated file in bench/results/ (between its markers: notes around them
+ * are kept) and into bench/README.md (what the shoppers saw; the rest is one link away) or
+ * bench/lanes/README.md.
  */
 
-function load(args: string[]): { file: string; r: HerdReport }[] {
-  const files =
-    args.length > 0
-      ? args.flatMap((a) =>
-          statSync(a).isDirectory()
-            ? readdirSync(a)
-                .filter((f) => f.endsWith(".json"))
-                .map((f) => path.join(a, f))
-            : [a],
-        )
-      : readdirSync("bench/reports")
+const REPORTS = "bench/reports";
+const RESULTS = "bench/results";
+
+type Loaded = { file: string; json: unknown };
+
+function load(args: string[]): { loaded: Loaded[]; explicit: boolean } {
+  const files = (args.length > 0 ? args : [REPORTS]).flatMap((a) =>
+    statSync(a).isDirectory()
+      ? readdirSync(a)
           .filter((f) => f.endsWith(".json"))
-          .map((f) => path.join("bench/reports", f));
-  const all = files
-    .map((file) => ({ file, r: JSON.parse(readFileSync(file, "utf8")) as HerdReport }))
-    .filter((x) => x.r.version === 1);
-  if (args.length > 0 && !args.some((a) => statSync(a).isDirectory())) return all;
-  // Latest per (shoppers, stock, mode, --panel).
-  const latest = new Map<string, { file: string; r: HerdReport }>();
-  for (const x of all) {
-    const key = `${x.r.config.shoppers}/${x.r.config.stock}/${x.r.mode}/${Boolean(x.r.config.panel)}`;
-    const seen = latest.get(key);
-    if (!seen || seen.r.createdAt < x.r.createdAt) latest.set(key, x);
+          .map((f) => path.join(a, f))
+      : [a],
+  );
+  const explicit = args.length > 0 && !args.some((a) => statSync(a).isDirectory());
+  return {
+    loaded: files.map((file) => ({ file, json: JSON.parse(readFileSync(file, "utf8")) })),
+    explicit,
+  };
+}
+
+/** A lanes report's date and time: its file is named `<ISO time with - for : and .>-lanes.json`. */
+const lanesTime = (file: string) => path.basename(file).slice(0, 24);
+
+/** The latest lanes report per kind of press. */
+function latestLanes(rows: { file: string; r: LanesReport }[]) {
+  const latest = new Map<string, { file: string; r: LanesReport }>();
+  for (const x of rows) {
+    const seen = latest.get(pressKind(x.r));
+    if (!seen || lanesTime(seen.file) < lanesTime(x.file)) latest.set(pressKind(x.r), x);
   }
   return [...latest.values()];
 }
 
-const n = (v: number) => v.toLocaleString("en-US");
-const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
-
-type Row = { file: string; r: HerdReport };
-type Column = [head: string, cell: (x: Row) => string];
-
-function markdown(rows: Row[], columns: Column[]): string {
-  return [
-    `| ${columns.map((c) => c[0]).join(" | ")} |`,
-    `| ${columns.map(() => "---").join(" | ")} |`,
-    ...rows.map((x) => `| ${columns.map((c) => c[1](x)).join(" | ")} |`),
-  ].join("\n");
+function herdSources(rows: HerdRow[]): string {
+  const sources = rows
+    .map(({ file, r }) => {
+      const load = r.machine.loadAvgBefore[0];
+      return `\`${path.basename(file)}\` (commit ${r.commit ?? "unknown"}, load ${load} before)`;
+    })
+    .sort();
+  return `From ${sources.join(", ")}.`;
 }
 
-const design = ({ r }: Row) =>
-  r.mode === "stampede" ? (r.config.panel ? "Stampede, `--panel`" : "Stampede") : "naive baseline";
-
-/** A kind of answer's cell: answers · handler µs per answer · Redis commands per answer. */
-function kindCell(r: HerdReport, kind: string): string {
-  const k = r.summary.pressWork?.[kind];
-  return k ? `${n(k.answers)} · ${k.handlerUs} µs · ${k.redisCommands}` : "–";
+function lanesSection(rows: { file: string; r: LanesReport }[]): string {
+  return rows
+    .map(({ file, r }) => `From \`${path.basename(file)}\`: ${renderLanesTable(r)}`)
+    .join("\n\n");
 }
 
-/**
- * Three tables: what the shoppers saw, what it cost the servers (and whether the client kept up),
- * and what each kind of answer cost the shop.
- */
-export function renderTable(rows: Row[]): string {
-  const sorted = [...rows].sort(
-    (a, b) =>
-      a.r.config.stock - b.r.config.stock ||
-      a.r.config.shoppers - b.r.config.shoppers ||
-      (a.r.mode === "stampede" ? -1 : 1),
+/** Writes Markdown as the repository's Prettier settings format it, so format:check stays green. */
+async function writeMarkdown(file: string, text: string): Promise<void> {
+  const options = await prettier.resolveConfig(file);
+  writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
+/** Fills `name`'s markers in the dated results file (`full`) and in the README (`brief`). */
+async function publish(name: string, date: string, readme: string, full: string, brief: string) {
+  const file = path.join(RESULTS, `${date}-${name}.md`);
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : withMarkers(`${name === "herd" ? "Herd" : "Lanes"} runs of ${date}`, name);
+  await writeMarkdown(file, fillMarkers(current, name, full));
+  const link = path.relative(path.dirname(readme), file);
+  const intro = `Written by \`npm run bench:table\`; every table in [\`${path.basename(file)}\`](${link}).`;
+  await writeMarkdown(
+    readme,
+    fillMarkers(readFileSync(readme, "utf8"), name, `${intro}\n\n${brief}`),
   );
-  const shoppers: Column[] = [
-    ["shoppers", ({ r }) => n(r.config.shoppers)],
-    ["units", ({ r }) => n(r.config.stock)],
-    ["design", design],
-    ["answered ≤ 3 s", ({ r }) => `**${r.summary.answeredWithin3sPct}%**`],
-    ["p50", ({ r }) => ms(r.summary.latencyMs.p50)],
-    ["p95", ({ r }) => ms(r.summary.latencyMs.p95)],
-    ["p99", ({ r }) => ms(r.summary.latencyMs.p99)],
-    ["max", ({ r }) => ms(r.summary.latencyMs.max)],
-    [
-      "secured / in line / sold out / other / gave up",
-      ({ r }) => {
-        const o = r.summary.outcomes;
-        const other = o.already_purchased + o.ended + o.not_started;
-        const gaveUp = o.gave_up_busy + o.gave_up_rate_limited + o.error + o.unanswered;
-        return `${n(o.secured)} / ${n(o.in_line)} / ${n(o.sold_out)} / ${n(other)} / ${n(gaveUp)}`;
-      },
-    ],
-    [
-      "first stock + line: p50 / p99 (all answered at)",
-      ({ r }) => {
-        const f = r.summary.firstPresses;
-        return f
-          ? `${ms(f.latencyMs.p50)} / ${ms(f.latencyMs.p99)} (${ms(f.lastAnsweredAtMs)})`
-          : "–";
-      },
-    ],
-    [
-      "checkout p50 / p99",
-      ({ r }) => {
-        const c = r.summary.checkout.latencyMs;
-        return c.n > 0 ? `${ms(c.p50)} / ${ms(c.p99)}` : "–";
-      },
-    ],
-    ["429", ({ r }) => n(r.summary.requests.status429)],
-    ["503", ({ r }) => n(r.summary.requests.status503)],
-    [
-      "invariant",
-      ({ r }) => {
-        const i = r.summary.invariant;
-        return i.ok ? `✓ ${n(i.ordersInPg)} orders` : `✗ ${i.problems.join("; ")}`;
-      },
-    ],
-  ];
-  const servers: Column[] = [
-    ["shoppers", ({ r }) => n(r.config.shoppers)],
-    ["design", design],
-    ["req/s mean (peak)", ({ r }) => `${n(r.summary.rps.mean)} (${n(r.summary.rps.peak)})`],
-    ["requests", ({ r }) => n(r.summary.requests.total)],
-    [
-      "server CPU / request",
-      ({ r }) => (r.summary.serverCpu ? `${r.summary.serverCpu.msPerRequest} ms` : "–"),
-    ],
-    [
-      "SQL statements (shop's counter)",
-      ({ r }) => (r.summary.server ? n(r.summary.server.dbQueries) : "–"),
-    ],
-    [
-      "PG transactions (pg_stat_database)",
-      ({ r }) => (r.summary.pg ? n(r.summary.pg.xactCommit + r.summary.pg.xactRollback) : "–"),
-    ],
-    ["Redis commands", ({ r }) => (r.summary.server ? n(r.summary.server.redisCommands) : "0")],
-    [
-      "Redis commands / press",
-      ({ r }) => (r.summary.redisPerPress !== undefined ? String(r.summary.redisPerPress) : "–"),
-    ],
-    ["client lag p99", ({ r }) => ms(r.summary.client.lagMs.p99)],
-    [
-      "machine CPU busy (herd's share)",
-      ({ r }) =>
-        r.summary.client.cpu
-          ? `${r.summary.client.cpu.machinePct}% (${r.summary.client.cpu.clientPct}%)`
-          : "?",
-    ],
-    ["report", ({ file }) => `\`${path.basename(file)}\``],
-  ];
-  const kinds: Column[] = [
-    ["shoppers", ({ r }) => n(r.config.shoppers)],
-    ["design", design],
-    ["sold out", ({ r }) => kindCell(r, "sold_out")],
-    ["secured", ({ r }) => kindCell(r, "secured")],
-    ["in line", ({ r }) => kindCell(r, "in_line")],
-    ["shed (503)", ({ r }) => kindCell(r, "shed")],
-    ["rate limited", ({ r }) => kindCell(r, "rate_limited")],
-    ["report", ({ file }) => `\`${path.basename(file)}\``],
-  ];
-  const stampede = sorted.filter((x) => x.r.summary.pressWork);
-  return [
-    markdown(sorted, shoppers),
-    markdown(sorted, servers),
-    ...(stampede.length ? [markdown(stampede, kinds)] : []),
-  ].join("\n\n");
+  console.log(`wrote ${file} and ${readme}`);
 }
 
-if (require.main === module) console.log(renderTable(load(process.argv.slice(2))));
+const latestDate = (times: string[]) => times.sort().at(-1)!.slice(0, 10);
+
+async function main(argv: string[]): Promise<void> {
+  const print = argv.includes("--print");
+  const { loaded, explicit } = load(argv.filter((a) => a !== "--print"));
+  const herdAll = loaded.flatMap(({ file, json }) =>
+    isHerdReport(json) ? [{ file, r: json }] : [],
+  );
+  const lanesAll = loaded.flatMap(({ file, json }) =>
+    isLanesReport(json) ? [{ file, r: json }] : [],
+  );
+  const herd = explicit ? herdAll : latestHerdRuns(herdAll);
+  const lanes = explicit ? lanesAll : latestLanes(lanesAll);
+  if (herd.length === 0 && lanes.length === 0) throw new Error("no herd or lanes reports found");
+  if (herd.length > 0) {
+    const tables = renderHerdTables(herd);
+    const full = [herdSources(herd), ...tables].join("\n\n");
+    const date = latestDate(herd.map(({ r }) => r.createdAt));
+    if (print) console.log(full);
+    else
+      await publish("herd", date, "bench/README.md", full, `${herdSources(herd)}\n\n${tables[0]}`);
+  }
+  if (lanes.length > 0) {
+    const section = lanesSection(lanes);
+    const date = latestDate(lanes.map(({ file }) => lanesTime(file)));
+    if (print) console.log(section);
+    else await publish("lanes", date, "bench/lanes/README.md", section, section);
+  }
+}
+
+if (require.main === module)
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });

@@ -4,15 +4,12 @@ import { likePattern, looksLikeOrderId, ORDERS_PAGE_SIZE } from "@/lib/admin/ord
 import { db, type Db } from "./index";
 import { images, orders, products, sales, users, type Product, type Sale } from "./schema";
 import { productColumns, saleWithProductColumns } from "./columns";
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * Reads and writes of the merchant dashboard. Callers check the merchant, validate the input
  * (lib/admin) and revalidate the storefront; these functions only talk to the database.
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A made-up id must not reach a `uuid` column (PostgreSQL would throw, not answer "none"). */
-export const isUuid = (id: string) => UUID.test(id);
 
 const isUniqueViolation = (e: unknown) =>
   typeof e === "object" &&

@@ -4,6 +4,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { Pool } from "pg";
 import { env, type Env } from "@/lib/env";
 import * as schema from "./schema";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * The database: PostgreSQL over DATABASE_URL with node-postgres, in every process. With no
@@ -60,11 +61,6 @@ export function createDb(e: Pick<Env, "DATABASE_URL">, o: { patient?: boolean } 
   };
 }
 
-const globalForDb = globalThis as unknown as { __stampedeDb?: DbHandle };
-
-export function dbHandle(): DbHandle {
-  globalForDb.__stampedeDb ??= createDb(env());
-  return globalForDb.__stampedeDb;
-}
+export const dbHandle = (): DbHandle => processSingleton("db", () => createDb(env()));
 
 export const db = (): Db => dbHandle().db;

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ne, sql } from "drizzle-orm";
 import { db } from "./index";
-import { orders, products, sales, users, type NewProduct, type Product, type Sale } from "./schema";
+import { orders, products, sales, users, type Product, type Sale } from "./schema";
 import { productColumns, saleWithProductColumns } from "./columns";
 
 /**
@@ -15,13 +15,6 @@ export async function listActiveProducts(): Promise<Product[]> {
     .from(products)
     .where(eq(products.status, "active"))
     .orderBy(asc(products.name));
-}
-
-export async function listAllProducts(): Promise<Product[]> {
-  return db()
-    .select(productColumns)
-    .from(products)
-    .orderBy(asc(products.status), asc(products.name));
 }
 
 export async function getProductBySlug(slug: string): Promise<Product | undefined> {
@@ -67,12 +60,6 @@ export async function searchProducts(q: string, limit = 24): Promise<Product[]> 
     .limit(limit);
 }
 
-export async function insertProduct(values: NewProduct): Promise<Product> {
-  const [row] = await db().insert(products).values(values).returning(productColumns);
-  if (!row) throw new Error("insert returned no row");
-  return row;
-}
-
 export async function updateProductRow(
   id: string,
   patch: Partial<
@@ -104,15 +91,6 @@ export async function listCurrentSales(now = new Date()): Promise<SaleWithProduc
   return rows.map((r) => ({ ...r.sale, product: r.product }));
 }
 
-export async function listAllSales(): Promise<SaleWithProduct[]> {
-  const rows = await db()
-    .select(saleWithProductColumns)
-    .from(sales)
-    .innerJoin(products, eq(products.id, sales.productId))
-    .orderBy(desc(sales.startsAt));
-  return rows.map((r) => ({ ...r.sale, product: r.product }));
-}
-
 export async function getSale(id: string): Promise<SaleWithProduct | undefined> {
   const [row] = await db()
     .select(saleWithProductColumns)
@@ -132,10 +110,6 @@ export async function listSalesForProduct(productId: string): Promise<Sale[]> {
     .orderBy(desc(sales.startsAt));
 }
 
-export async function endedSalesBefore(now: Date): Promise<Sale[]> {
-  return db().select().from(sales).where(lte(sales.endsAt, now));
-}
-
 // ---- Users ----
 
 export async function getUserByEmail(email: string) {
@@ -153,16 +127,6 @@ export async function getUserById(id: string) {
 }
 
 // ---- Orders ----
-
-export async function countOrdersBySale(saleIds: string[]): Promise<Map<string, number>> {
-  if (saleIds.length === 0) return new Map();
-  const rows = await db()
-    .select({ saleId: orders.saleId, n: sql<number>`count(*)::int` })
-    .from(orders)
-    .where(and(inArray(orders.saleId, saleIds), eq(orders.status, "confirmed")))
-    .groupBy(orders.saleId);
-  return new Map(rows.map((r) => [r.saleId, r.n]));
-}
 
 export type OrderView = {
   id: string;

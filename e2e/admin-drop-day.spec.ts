@@ -8,7 +8,7 @@ import { e2e } from "./support/env";
 import { shot } from "./support/screenshot";
 
 /**
- * Issue 19, the merchant's side of drop day: one sale of a product at a time, forms that keep
+ * The merchant's side of drop day: one sale of a product at a time, forms that keep
  * what was chosen and say everything at once, the dashboard on a phone, and a monitor that
  * shows a whole finished drop — with its report — after a reload.
  */

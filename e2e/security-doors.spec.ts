@@ -15,7 +15,7 @@ import {
 import { baseURL, e2eSecrets } from "./support/env";
 
 /**
- * The doors an outside attacker found open (issue 20), each tried again over HTTP against the
+ * The doors an outside attacker would try, each tried over HTTP against the
  * production server. The e2e server trusts 127.0.0.1 as its load balancer (TRUSTED_PROXIES), so
  * a client that is not a proxy speaks from another loopback address.
  */

@@ -78,6 +78,8 @@ const schema = z
     REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(5).optional(),
     /** How long WAIT may take before the answer is "unavailable, retry" (ms). */
     REDIS_WAIT_MS: z.coerce.number().int().min(1).max(5_000).default(250),
+    /** No Redis command over TCP may take longer (ms): a hung Redis becomes an error, not a hang. */
+    REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(2_000),
     UPSTASH_REDIS_REST_URL: optionalUrl(["http://", "https://"]),
     UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
     REDIS_PREFIX: z
@@ -127,6 +129,13 @@ const schema = z
       .enum(["0", "1", ""])
       .default("")
       .transform((v) => v === "1"),
+    /** Where `npm start` (server.ts) listens. */
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().trim().min(1).default("127.0.0.1"),
+    /** "off": this instance runs no outbox worker (dedicated `scripts/worker.ts` processes do). */
+    OUTBOX_WORKER: z.enum(["on", "off", ""]).default("on"),
+    /** The Next.js process's local socket; set by server.ts for the processes it starts. */
+    STAMPEDE_NEXT_SOCKET: z.string().min(1).optional(),
     /** Fast-lane processes server.ts runs (node:cluster); unset: one per core. */
     FAST_LANE_PROCESSES: z.coerce.number().int().min(1).max(256).optional(),
     /** Holds shorter than this are refused by the sale validator (seconds). */
@@ -203,6 +212,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     TOKEN_SECRET: v.TOKEN_SECRET ?? dev.TOKEN_SECRET,
   };
 }
+
+/**
+ * LOG_LEVEL alone: lib/log.ts is imported by scripts that never need (or generate) the secrets
+ * the full parse asks for.
+ */
+export const logLevel = () => schema.shape.LOG_LEVEL.parse(process.env.LOG_LEVEL);
 
 let cached: Env | undefined;
 

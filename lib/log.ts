@@ -1,17 +1,17 @@
 import pino from "pino";
+import { logLevel } from "./env";
 import { currentRequestId } from "./request-id";
 
 /**
  * Structured logs (JSON lines). A line logged while serving a request carries its `requestId`
  * (lib/request-id.ts), with nothing passed around: the mixin reads it from AsyncLocalStorage,
  * and only for lines that are actually written, so the hot path pays nothing for it.
- * The level is read straight from LOG_LEVEL so importing this never requires the full env.
  */
 const none = {};
 
 export function createLogger(destination?: pino.DestinationStream): pino.Logger {
   const options: pino.LoggerOptions = {
-    level: process.env.LOG_LEVEL ?? "info",
+    level: logLevel(),
     base: undefined,
     redact: [
       "password",

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * The request id every log line of a request carries (lib/log.ts reads it from here).
@@ -15,9 +16,8 @@ type Store = { requestId: string };
 type HeaderSource =
   { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
-// On globalThis: Next.js may load this module once per bundle, and they must share one store.
-const g = globalThis as unknown as { __stampedeRequestContext?: AsyncLocalStorage<Store> };
-const context = (g.__stampedeRequestContext ??= new AsyncLocalStorage<Store>());
+// One store per process, however many bundles load this module.
+const context = processSingleton("requestContext", () => new AsyncLocalStorage<Store>());
 
 const SAFE = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -1,5 +1,5 @@
 import os from "node:os";
-import { lineCapFor } from "@/lib/gate/lua";
+import { lineCapFor } from "@/lib/gate/lua/sale";
 import { PRESS_KINDS } from "@/lib/gate/press-work";
 import type { Endpoint, EndpointCounts } from "./http-client";
 import type { InvariantCheck } from "./invariants";
@@ -60,7 +60,7 @@ export type HerdReport = {
     /** Winners: from the Buy Now answer to the order (ms). */
     checkout: { statuses: Record<string, number>; latencyMs: Spread };
     /**
-     * The first `stock + line` clicks (the line's cap: lib/gate/lua.ts lineCapFor), the presses
+     * The first `stock + line` clicks (the line's cap: lib/gate/lua/sale.ts lineCapFor), the presses
      * that find units or places in line: click → answer, and when the last of them was answered
      * (ms after the start).
      */

@@ -8,6 +8,7 @@ import { createClient } from "redis";
 import { Pool } from "undici";
 import { issueTicket, ticketCookieName } from "@/lib/auth/lane-ticket";
 import { laneTicket } from "@/bench/herd/http-client";
+import { renderLanesTable, type LanesReport } from "@/bench/table/lanes";
 import { prepareDb } from "@/scripts/lib/prepare-db";
 import { waitForPort } from "@/scripts/lib/services";
 
@@ -471,35 +472,21 @@ async function main() {
         cpu: median(rs.map((r) => r.serverCpuUs)),
       };
     });
-    const rpsOf = (lane: string) => lanes.find((l) => l.lane === lane)?.rps ?? NaN;
-    const table = [
-      `| entry point | Buy Now req/s (median of ${ROUNDS}) | p50 ms | p99 ms | server CPU µs/request | compared with | share (medians) | share (median of rounds) |`,
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...lanes.map(
-        (l) =>
-          `| ${l.lane} | ${l.rps.toFixed(0)} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.cpu.toFixed(0)} | ${l.against} | ${((l.rps / rpsOf(l.against)) * 100).toFixed(0)} % | ${(l.roundShare * 100).toFixed(0)} % |`,
-      ),
-    ].join("\n");
-    console.log(
-      `\n${REQUESTS} requests per lane and round after ${WARMUP} unmeasured, ${CONNECTIONS} connections, ${ROUNDS} rounds, ${RETURNING ? "returning shoppers (each read /me first, and sends its ticket back)" : "every press a shopper's first request"}${TICKET ? ", every shopper with a lane ticket" : ""}\n\n${table}`,
-    );
+    const report: LanesReport = {
+      requests: REQUESTS,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+      returning: RETURNING,
+      ticket: TICKET,
+      results,
+      lanes,
+    };
+    console.log(`\n${renderLanesTable(report)}`);
     const dir = path.join("bench", "reports");
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-lanes.json`),
-      JSON.stringify(
-        {
-          requests: REQUESTS,
-          warmup: WARMUP,
-          connections: CONNECTIONS,
-          returning: RETURNING,
-          ticket: TICKET,
-          results,
-          lanes,
-        },
-        null,
-        2,
-      ),
+      JSON.stringify(report, null, 2),
     );
   } finally {
     for (const c of children) c.kill("SIGTERM");

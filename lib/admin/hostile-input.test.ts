@@ -17,8 +17,8 @@ import { validateSale } from "./sale";
 /**
  * The merchant dashboard's validators under hostile input. They run before anything is
  * written, so the property is: a refusal names a field with a sentence, and whatever they
- * accept PostgreSQL can store (checked in a rolled-back transaction). A NUL in a product name,
- * a sale starting in 200,000 BC or a NUL in the order search used to reach PostgreSQL and throw.
+ * accept PostgreSQL can store (checked in a rolled-back transaction): a NUL in a product name,
+ * a sale starting in 200,000 BC or a NUL in the order search must not reach PostgreSQL.
  */
 
 const RUNS = 300;
@@ -220,30 +220,25 @@ describe("sale dates at the ends of time", () => {
   });
   const FAR = ["-271821-04-20T00:00:00Z", "-004714-01-01T00:00:00Z", "0099-12-31T00:00:00Z"];
 
-  it.each(FAR)(
-    "a start of %s is refused by name on create and on edit (the edit used to throw)",
-    async (when) => {
-      const product = await createProduct();
-      expect(await createSaleFrom(form(product.id, when))).toMatchObject({
-        ok: false,
-        state: { fieldErrors: { startsAt: "Enter a start date and time between 2000 and 9999" } },
-      });
-      const created = await createSaleFrom(
-        form(product.id, new Date(Date.now() + 10 * MIN).toISOString()),
-      );
-      if (!created.ok) throw new Error(JSON.stringify(created.state));
-      const [before] = await db().select().from(sales).where(eq(sales.id, created.saleId));
-      expect(await updateSaleFrom({ id: created.saleId, ...form(product.id, when) })).toMatchObject(
-        {
-          ok: false,
-          state: { status: "invalid", fieldErrors: { startsAt: expect.stringContaining("2000") } },
-        },
-      );
-      expect((await db().select().from(sales).where(eq(sales.id, created.saleId)))[0]).toEqual(
-        before,
-      );
-    },
-  );
+  it.each(FAR)("a start of %s is refused by name on create and on edit", async (when) => {
+    const product = await createProduct();
+    expect(await createSaleFrom(form(product.id, when))).toMatchObject({
+      ok: false,
+      state: { fieldErrors: { startsAt: "Enter a start date and time between 2000 and 9999" } },
+    });
+    const created = await createSaleFrom(
+      form(product.id, new Date(Date.now() + 10 * MIN).toISOString()),
+    );
+    if (!created.ok) throw new Error(JSON.stringify(created.state));
+    const [before] = await db().select().from(sales).where(eq(sales.id, created.saleId));
+    expect(await updateSaleFrom({ id: created.saleId, ...form(product.id, when) })).toMatchObject({
+      ok: false,
+      state: { status: "invalid", fieldErrors: { startsAt: expect.stringContaining("2000") } },
+    });
+    expect((await db().select().from(sales).where(eq(sales.id, created.saleId)))[0]).toEqual(
+      before,
+    );
+  });
 });
 
 describe("the orders page's search", () => {

@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import { redis as defaultRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { withTimeout } from "@/lib/resilience/timeout";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * Next.js's incremental cache (ISR pages, route handler responses, `unstable_cache` data) in
@@ -117,8 +118,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
  * process, and a render's get and set must find the same starts.
  */
 type Renders = { earliest: number; count: number };
-const g = globalThis as unknown as { __stampedeRenders?: Map<string, Renders> };
-const renders = (g.__stampedeRenders ??= new Map<string, Renders>());
+const renders = processSingleton("renders", () => new Map<string, Renders>());
 const RENDER_WINDOW_MS = 20_000;
 const RENDER_STARTS_MAX = 10_000;
 

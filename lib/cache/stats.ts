@@ -1,3 +1,5 @@
+import { processSingleton } from "@/lib/singleton";
+
 /**
  * Counters for every read-through cache, by name, for the metrics endpoint. Each `get` counts as
  * exactly one of hits, staleServes, misses or coalesced; the rest count events behind them.
@@ -24,10 +26,8 @@ export type CacheStats = {
   redisErrors: number;
 };
 
-// On globalThis: Next.js may load this module once per server bundle, and /api/metrics must see
-// the counters of caches used by pages too.
-const g = globalThis as unknown as { __stampedeCacheStats?: Map<string, CacheStats> };
-const registry = (g.__stampedeCacheStats ??= new Map<string, CacheStats>());
+// Per process: /api/metrics must see the counters of caches used by pages too.
+const registry = processSingleton("cacheStats", () => new Map<string, CacheStats>());
 
 const zero = (): CacheStats => ({
   hits: 0,

@@ -3,6 +3,7 @@ import type { Redis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { isEntry, type Entry } from "./entry";
 import type { CacheStats } from "./stats";
+import { withDeadline } from "@/lib/resilience/timeout";
 
 /**
  * The Redis side of one read-through cache. Every command has a deadline (node-redis waits
@@ -38,22 +39,13 @@ export function createStore<T>({ name, redis, timeoutMs, stats, onError }: Store
 
   async function call<R>(key: string, op: (r: Redis) => Promise<R>): Promise<R | Down> {
     if (Date.now() < skipUntil) return DOWN;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
     try {
-      return await Promise.race([op(redis()), deadline]);
+      return await withDeadline(op(redis()), timeoutMs, "Redis");
     } catch (error) {
       stats.redisErrors++;
       skipUntil = Date.now() + SKIP_AFTER_FAILURE_MS;
       onError?.(error, key);
       return DOWN;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

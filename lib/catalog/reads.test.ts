@@ -1,3 +1,4 @@
+import { replaceProcessSingleton } from "@/lib/singleton";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,6 @@ import { createCatalogReads, type CatalogReadsOptions } from "./reads";
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const g = globalThis as unknown as { __stampedeDb?: DbHandle };
 let proxy: PgProxy;
 let direct: DbHandle; // the test's own connection, never through the proxy
 const handles: RedisHandle[] = [];
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const real = process.env.DATABASE_URL!;
   proxy = await startPgProxy(pgTarget(real));
   // The app's handle (db()) goes through the proxy.
-  g.__stampedeDb = createDb({ DATABASE_URL: proxy.url(real) });
+  replaceProcessSingleton("db", createDb({ DATABASE_URL: proxy.url(real) }));
   direct = createDb({ DATABASE_URL: real });
 });
 

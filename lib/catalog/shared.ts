@@ -1,15 +1,13 @@
 import "server-only";
 import { createCatalogReads, type CatalogReads } from "./reads";
+import { processSingleton } from "@/lib/singleton";
 
 /**
- * The process-wide catalog reads. Kept on globalThis because Next.js may load this module once
- * per server bundle: the admin actions' invalidations and the storefront's reads must share one
- * `pending` map and one in-process single-flight.
+ * The process-wide catalog reads: the admin actions' invalidations and the storefront's reads
+ * must share one `pending` map and one in-process single-flight.
  */
-
-const g = globalThis as unknown as { __stampedeCatalogReads?: CatalogReads };
-
-export const catalogReads = (): CatalogReads => (g.__stampedeCatalogReads ??= createCatalogReads());
+export const catalogReads = (): CatalogReads =>
+  processSingleton("catalogReads", createCatalogReads);
 
 /**
  * Invalidates the shared (Redis) catalog cache for revalidated Next.js cache tags

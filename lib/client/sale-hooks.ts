@@ -4,6 +4,7 @@ import { useEffect, useMemo, useReducer, useSyncExternalStore } from "react";
 import useSWR from "swr";
 import type { PublicSaleState } from "@/lib/gate/public-state";
 import { clockVersion, serverNow, subscribeClock } from "./server-clock";
+import { around } from "@/lib/jitter";
 
 export { serverNow };
 
@@ -28,8 +29,8 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** ±30% jitter, so pages opened together do not poll in step. (SWR does not poll hidden tabs.) */
-export const jittered = (ms: number) => Math.round(ms * (0.7 + Math.random() * 0.6));
+/** ±30%, so pages opened together do not poll in step. (SWR does not poll hidden tabs.) */
+const jittered = (ms: number) => around(ms, 0.3);
 
 /**
  * How often a sale's state is worth asking for: often while stock moves, every few seconds

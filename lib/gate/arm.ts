@@ -3,8 +3,9 @@ import { db } from "@/db";
 import { sales } from "@/db/schema";
 import { redis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
-import { jitteredDelay, Shed } from "@/lib/resilience/unavailable";
+import { Shed } from "@/lib/resilience/unavailable";
 import { gate, type ArmReply } from "./gate";
+import { between } from "@/lib/jitter";
 
 /**
  * Arming puts a sale's gate state into Redis from PostgreSQL, the system of record. It is
@@ -62,7 +63,7 @@ export function rearm(saleId: string): Promise<unknown> {
   if (until && until > Date.now()) return Promise.resolve({ s: "no_sale" });
   let p = inflight.get(saleId);
   if (!p) {
-    if (!takeLookup()) return Promise.reject(new Shed("sale-lookups", jitteredDelay(500, 1_500)));
+    if (!takeLookup()) return Promise.reject(new Shed("sale-lookups", between(500, 1_500)));
     p = armSale(saleId)
       .then((r) => {
         if (r.s === "no_sale") {

@@ -9,6 +9,8 @@ import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
 import { withArming } from "./arm";
 import { gate } from "./gate";
+import { between } from "@/lib/jitter";
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * Buy Now, the one implementation behind the server action, the JSON route and the fast
@@ -35,10 +37,6 @@ export type BuyNowResult =
   | { status: "unavailable"; retryAfterMs: number; reason: "busy" | "paused" | "error" }
   | { status: "not_found" };
 
-export const isUuid = (s: unknown): s is string =>
-  typeof s === "string" &&
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
 /** HTTP status for each answer; the body is the answer itself. */
 export const buyNowHttpStatus = (r: BuyNowResult): number =>
   r.status === "rate_limited"
@@ -48,8 +46,6 @@ export const buyNowHttpStatus = (r: BuyNowResult): number =>
       : r.status === "not_found"
         ? 404
         : 200;
-
-const jitter = (min: number, max: number) => Math.round(min + Math.random() * (max - min));
 
 /** What a call to buyNow cost: gate calls sent to Redis, and when the last reply came back. */
 export type PressCost = { redisCalls: number; replyAt: number };
@@ -118,7 +114,7 @@ async function decide(
       return { status: "unavailable", retryAfterMs: error.retryAfterMs, reason: "busy" };
     presses.stats.unavailable++;
     log.error({ err: error, saleId, requestId }, "buy-now: gate call failed");
-    return { status: "unavailable", retryAfterMs: jitter(500, 1500), reason: "error" };
+    return { status: "unavailable", retryAfterMs: between(500, 1500), reason: "error" };
   }
   if (reply.s === "rate_limited") {
     presses.stats.limited++;
@@ -131,7 +127,7 @@ async function decide(
     case "secured":
       // A hold a failover could lose is not promised: the retry gets the same hold back.
       if (!(await replicated(saleKeys(saleId).meta)))
-        return { status: "unavailable", retryAfterMs: jitter(200, 700), reason: "error" };
+        return { status: "unavailable", retryAfterMs: between(200, 700), reason: "error" };
       return {
         status: "secured",
         saleId,
@@ -154,7 +150,7 @@ async function decide(
     case "not_started":
       return { status: "not_started", startsAt: reply.startsAt, serverTime: reply.now };
     case "paused":
-      return { status: "unavailable", retryAfterMs: jitter(3000, 6000), reason: "paused" };
+      return { status: "unavailable", retryAfterMs: between(3000, 6000), reason: "paused" };
     case "not_armed":
       return { status: "not_found" };
   }

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import type { Redis } from "@upstash/redis";
 import { redis as defaultRedis } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
-import { armLua, consumeLua, grantLua, lineCapFor, releaseLua, stateLua } from "./lua";
+import { consumeLua, grantLua, releaseLua } from "./lua/holds";
+import { armLua, lineCapFor, stateLua } from "./lua/sale";
 
 /**
- * Typed wrappers around the gate scripts (lib/gate/lua.ts). Every call is one EVALSHA
+ * Typed wrappers around the gate scripts (lib/gate/lua/). Every call is one EVALSHA
  * (EVAL on the first use per Redis), so the hot path is a single round trip.
  */
 

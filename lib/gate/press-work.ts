@@ -1,3 +1,5 @@
+import { processSingleton } from "@/lib/singleton";
+
 /**
  * What Buy Now presses cost this process, by the kind of answer they got: how many, the time
  * spent on each press's own synchronous path (from the route being called to its answer, less
@@ -20,10 +22,13 @@ export const PRESS_KINDS = [
 export type PressKind = (typeof PRESS_KINDS)[number];
 
 type Tally = { answers: number; handlerSeconds: number; redisCommands: number };
-const g = globalThis as unknown as { __stampedePressWork?: Record<PressKind, Tally> };
-const work = (g.__stampedePressWork ??= Object.fromEntries(
-  PRESS_KINDS.map((k) => [k, { answers: 0, handlerSeconds: 0, redisCommands: 0 }]),
-) as Record<PressKind, Tally>);
+const work = processSingleton(
+  "pressWork",
+  () =>
+    Object.fromEntries(
+      PRESS_KINDS.map((k) => [k, { answers: 0, handlerSeconds: 0, redisCommands: 0 }]),
+    ) as Record<PressKind, Tally>,
+);
 
 export function notePress(kind: PressKind, handlerMs: number, redisCommands: number): void {
   const t = work[kind];

@@ -10,7 +10,7 @@ import { createLiveSale, sleep } from "@/test/support/fixtures";
 import { sessionCookieFor } from "@/test/support/hostile";
 import { endAllSessions } from "@/lib/auth/session-version";
 import { gate } from "./gate";
-import { lineCapFor } from "./lua";
+import { lineCapFor } from "./lua/sale";
 import { pressWork } from "./press-work";
 import { getPublicState, refreshPublicState } from "./public-state";
 import { LINE_FULL_BOUND_MS, verdict } from "./sale-knowledge";

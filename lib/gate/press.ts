@@ -1,9 +1,10 @@
 import { admitPress, pressKey, uncountPress } from "@/lib/ratelimit/press-limit";
 import { budget } from "@/lib/resilience/bulkhead";
-import { buyNow, isUuid, recordBuyNow, type BuyNowResult, type PressCost } from "./buy-now";
+import { buyNow, recordBuyNow, type BuyNowResult, type PressCost } from "./buy-now";
 import { notePress, pressKind } from "./press-work";
 import { refreshPublicState } from "./public-state";
 import { isInvolved, verdict, wantsRecheck, type Verdict } from "./sale-knowledge";
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * Buy Now as the JSON API serves it, cheapest answer first (DESIGN.md "Scale-out"):

@@ -29,7 +29,7 @@ const cache = new Map<string, Entry>();
 const inflight = new Map<string, Promise<Entry>>();
 export const publicStateStats = { hits: 0, loads: 0, coalesced: 0 };
 
-export function publicStatus(
+function publicStatus(
   c: Pick<SaleCounters, "phase" | "avail" | "held">,
 ): PublicSaleState["status"] {
   if (c.phase === "not_started") return "upcoming";
@@ -37,7 +37,7 @@ export function publicStatus(
   return c.phase;
 }
 
-export function toPublicState(id: string, c: SaleCounters): PublicSaleState {
+function toPublicState(id: string, c: SaleCounters): PublicSaleState {
   return {
     id,
     status: publicStatus(c),

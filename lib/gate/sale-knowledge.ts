@@ -5,7 +5,7 @@ import type { InvolvedDelta, SaleCounters } from "./gate";
  * are answered here, without Redis (DESIGN.md "Scale-out"). Learnt from the state script's
  * replies (lib/gate/public-state.ts), each of which carries, read in the same atomic step as the
  * counters, the sale's involved list from where this process last read it: everyone ever given
- * a hold or a place in line (lib/gate/lua.ts). A shopper on that list may hold a unit, wait in
+ * a hold or a place in line (lib/gate/lua/). A shopper on that list may hold a unit, wait in
  * line or have bought one, so their presses still go to the grant script; anyone else is told
  * what everyone is told. The list only grows, and is bounded by the holds and line places the
  * sale ever gave (about stock + line), so each process reads each entry once.
@@ -137,8 +137,3 @@ export function wantsRecheck(saleId: string, now = Date.now()): boolean {
 /** Whether the shopper was ever given a hold or a place in line, as far as this process read. */
 export const isInvolved = (saleId: string, userId: string): boolean =>
   known.get(saleId)?.involved.has(userId) ?? false;
-
-/** Forgets everything (tests). */
-export function forgetSales(): void {
-  known.clear();
-}

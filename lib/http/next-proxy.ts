@@ -19,6 +19,7 @@ const HOP_BY_HOP = new Set([
   "te",
   "trailer",
 ]);
+const endToEnd = (name: string) => !HOP_BY_HOP.has(name.toLowerCase());
 
 export type NextProxy = {
   web(req: IncomingMessage, res: ServerResponse): void;
@@ -34,8 +35,9 @@ export function createNextProxy(socketPath: string, publicPort: number): NextPro
 
   function forwardedHeaders(req: IncomingMessage): http.OutgoingHttpHeaders {
     const headers: http.OutgoingHttpHeaders = {};
+    // The body is piped on as it came, so its framing (transfer-encoding) goes with it.
     for (const [name, value] of Object.entries(req.headers))
-      if (value !== undefined && (name === "transfer-encoding" || !HOP_BY_HOP.has(name)))
+      if (value !== undefined && (name === "transfer-encoding" || endToEnd(name)))
         headers[name] = value;
     headers["x-forwarded-for"] ??= req.socket.remoteAddress;
     headers["x-forwarded-host"] ??= req.headers.host;
@@ -51,7 +53,7 @@ export function createNextProxy(socketPath: string, publicPort: number): NextPro
         const raw = answer.rawHeaders;
         const headers: string[] = [];
         for (let i = 0; i < raw.length; i += 2)
-          if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+          if (endToEnd(raw[i]!)) headers.push(raw[i]!, raw[i + 1]!);
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);
         answer.on("error", () => res.destroy());

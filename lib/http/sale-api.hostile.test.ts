@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
-import { buyNow, isUuid } from "@/lib/gate/buy-now";
+import { buyNow } from "@/lib/gate/buy-now";
 import { createLiveSale, createUsers } from "@/test/support/fixtures";
 import {
   assertNoPrototypePollution,
@@ -19,6 +19,7 @@ import {
 } from "@/test/support/hostile";
 import { parseJsonText } from "./adapters";
 import { getMyState, getSaleState, postOrder, postToken, type ApiReply } from "./sale-api";
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * The sale API (the functions behind the route handlers and the fast lane) fed hostile input:

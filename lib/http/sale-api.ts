@@ -1,7 +1,7 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
 import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
 import { isCurrentSession } from "@/lib/auth/session-version";
-import { buyNowHttpStatus, isUuid, type BuyNowResult } from "@/lib/gate/buy-now";
+import { buyNowHttpStatus, type BuyNowResult } from "@/lib/gate/buy-now";
 import { press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
@@ -15,6 +15,7 @@ import { limit } from "@/lib/ratelimit/limiter";
 import { budget } from "@/lib/resilience/bulkhead";
 import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
+import { isUuid } from "@/lib/validation/uuid";
 
 /**
  * The sale API as plain functions from a small request description to status, headers and a

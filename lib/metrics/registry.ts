@@ -9,6 +9,7 @@ import { redis, redisHandle } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { bulkheadStats } from "@/lib/resilience/bulkhead";
 import { breakerState } from "@/lib/resilience/db-guard";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * Prometheus metrics for this instance (prom-client), served at /api/metrics. Hot-path code
@@ -16,7 +17,6 @@ import { breakerState } from "@/lib/resilience/db-guard";
  */
 
 type Metrics = ReturnType<typeof build>;
-const g = globalThis as unknown as { __stampedeMetrics?: Metrics };
 
 function build() {
   const registry = new Registry();
@@ -168,4 +168,4 @@ function build() {
   return { registry, buyNow, buyNowSeconds, checkout, checkoutSeconds };
 }
 
-export const metrics = (): Metrics => (g.__stampedeMetrics ??= build());
+export const metrics = (): Metrics => processSingleton("metrics", build);

@@ -1,13 +1,12 @@
 import { log } from "@/lib/log";
 import { createOutboxWorker } from "./outbox";
-
-const g = globalThis as unknown as { __stampedeWorker?: ReturnType<typeof createOutboxWorker> };
+import { processSingleton } from "@/lib/singleton";
 
 /** One outbox worker per process, polling in the background. */
-export function startBackgroundWorker(intervalMs = 250) {
-  if (g.__stampedeWorker) return g.__stampedeWorker;
-  g.__stampedeWorker = createOutboxWorker();
-  g.__stampedeWorker.start(intervalMs);
-  log.info({ consumer: g.__stampedeWorker.consumer }, "outbox worker started");
-  return g.__stampedeWorker;
-}
+export const startBackgroundWorker = (intervalMs = 250) =>
+  processSingleton("outboxWorker", () => {
+    const worker = createOutboxWorker();
+    worker.start(intervalMs);
+    log.info({ consumer: worker.consumer }, "outbox worker started");
+    return worker;
+  });

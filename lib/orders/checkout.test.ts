@@ -1,3 +1,4 @@
+import { replaceProcessSingleton } from "@/lib/singleton";
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";

@@ -10,6 +10,7 @@ import { redis, replicated } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 import { verifyPurchaseToken } from "@/lib/tokens/purchase-token";
 import { writeOrder } from "./write-order";
+import { withDeadline } from "@/lib/resilience/timeout";
 
 /**
  * Checkout: verify the token → consume the hold in Redis (atomic, single use; the purchase
@@ -47,19 +48,9 @@ export const checkoutHttpStatus: Record<CheckoutResult["status"], number> = {
  */
 const PG_WRITE_TIMEOUT_MS = 250;
 
-function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
-}
-
 async function orderInDb(orderId: string): Promise<boolean> {
   try {
-    const rows = await timeout(
+    const rows = await withDeadline(
       db().select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).limit(1),
       PG_WRITE_TIMEOUT_MS,
     );
@@ -110,7 +101,7 @@ export async function checkout(userId: string, token: unknown): Promise<Checkout
       if (!(await durable())) return notYet;
       try {
         await budget("orderWrite").run(() =>
-          timeout(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS),
+          withDeadline(writeOrder({ saleId, holdId, userId, orderId }), PG_WRITE_TIMEOUT_MS),
         );
         // Written: the worker need not see this entry (if it already did, its write is a no-op).
         await redis()

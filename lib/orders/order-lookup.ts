@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import { getOrderForUser, type OrderView } from "@/db/queries";
-import { isUuid } from "@/lib/gate/buy-now";
+import { isUuid } from "@/lib/validation/uuid";
 import { redis as defaultRedis } from "@/lib/redis/client";
 import { saleKeys } from "@/lib/redis/keys";
 

@@ -4,6 +4,7 @@ import { log } from "@/lib/log";
 import { redis as defaultRedis, replicated } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { OversellRefused, writeOrder, type PurchaseEvent } from "./write-order";
+import { around } from "@/lib/jitter";
 
 /**
  * The outbox worker: reads every armed sale's purchase stream through a consumer group and
@@ -252,7 +253,7 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
           log.warn({ err: error }, "outbox: pass failed");
           delay = Math.min(intervalMs * 8, 5_000);
         }
-        if (running) timer = setTimeout(loop, delay * (0.75 + Math.random() * 0.5));
+        if (running) timer = setTimeout(loop, around(delay, 0.25));
       };
       timer = setTimeout(loop, 0);
     },

@@ -10,6 +10,8 @@ import {
   type Policy,
   type PolicyName,
 } from "./policies";
+import { processSingleton } from "@/lib/singleton";
+import { between } from "@/lib/jitter";
 
 /**
  * One `Ratelimit` per policy per process (its ephemeral cache then answers repeat offenders
@@ -42,7 +44,7 @@ export type Limiter = {
 };
 
 /** A fail-closed refusal: short, and jittered so refused clients do not retry in step. */
-const unavailableRetryMs = () => 1_000 + Math.round(Math.random() * 2_000);
+const unavailableRetryMs = () => between(1_000, 3_000);
 
 export function createLimiter(
   name: string,
@@ -92,14 +94,9 @@ export function createLimiter(
   };
 }
 
-// On globalThis: Next.js may load this module once per server bundle (proxy.ts, actions, routes);
-// one limiter per policy per process keeps one ephemeral cache and one set of counters.
-const g = globalThis as unknown as {
-  __stampedeLimiters?: Map<PolicyName, Limiter>;
-  __stampedeScriptLimits?: Map<PolicyName, ScriptLimit>;
-};
-const limiters = (g.__stampedeLimiters ??= new Map<PolicyName, Limiter>());
-const scriptLimits = (g.__stampedeScriptLimits ??= new Map<PolicyName, ScriptLimit>());
+// One limiter per policy per process keeps one ephemeral cache and one set of counters.
+const limiters = processSingleton("limiters", () => new Map<PolicyName, Limiter>());
+const scriptLimits = processSingleton("scriptLimits", () => new Map<PolicyName, ScriptLimit>());
 
 /**
  * RATE_LIMITS="buyNow=5/2s,checkout=20/60s" tunes limits per deployment (and lets the e2e run

@@ -4,7 +4,7 @@ import type { Duration } from "@upstash/ratelimit";
  * Every rate-limit policy, by name. Most run on @upstash/ratelimit (lib/ratelimit/limiter.ts) and
  * decide on purpose what happens when Redis does not answer within `timeoutMs`: "open" lets the
  * request through, "closed" refuses it. Buy Now's runs inside the grant script instead
- * (lib/gate/lua.ts): one round trip per press on the hottest path, and a press is counted and
+ * (lib/gate/lua/): one round trip per press on the hottest path, and a press is counted and
  * answered atomically. Without Redis there is no grant either, so it is closed by construction.
  */
 

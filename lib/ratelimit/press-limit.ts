@@ -9,7 +9,7 @@ import { scriptLimit } from "./limiter";
  * a refusal grants nothing and an unknown cookie is refused by the session read right after.
  * The grant script still counts every press that reaches Redis, across instances.
  *
- * The same sliding window as the grant script's (lib/gate/lua.ts): the previous fixed window's
+ * The same sliding window as the grant script's (lib/gate/lua/): the previous fixed window's
  * count weighted by its overlap, plus the current one's; a refused press is not counted.
  * Bounded by two generations of SLOTS_MAX / 2, as kept sessions are.
  */
@@ -85,10 +85,4 @@ export function uncountPress(saleId: string, key: string, now = Date.now()): voi
   const slot = young.get(saleId + key);
   const { windowMs } = scriptLimit("buyNow");
   if (slot && windowMs > 0 && slot.w === Math.floor(now / windowMs) && slot.cur > 0) slot.cur--;
-}
-
-/** Forgets every count (tests). */
-export function resetPressLimits(): void {
-  young = new Map();
-  old = new Map();
 }

@@ -2,6 +2,7 @@ import { Redis } from "@upstash/redis";
 import { env, type Env } from "@/lib/env";
 import { keys } from "./keys";
 import { TcpRequester } from "./tcp-requester";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * The one way this codebase reaches Redis: `@upstash/redis`'s `Redis`, over Upstash REST when
@@ -31,6 +32,7 @@ type RedisSettings = Pick<
   | "REDIS_CLUSTER_NODES"
   | "REDIS_WAIT_REPLICAS"
   | "REDIS_WAIT_MS"
+  | "REDIS_COMMAND_TIMEOUT_MS"
   | "UPSTASH_REDIS_REST_URL"
   | "UPSTASH_REDIS_REST_TOKEN"
 >;
@@ -58,7 +60,7 @@ export function createRedis(e: Partial<RedisSettings>, name?: string): RedisHand
   }
   const requester = new TcpRequester(
     e.REDIS_CLUSTER_NODES ? { cluster: e.REDIS_CLUSTER_NODES } : (e.REDIS_URL ?? DEFAULT_URL),
-    { name },
+    { name, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
   );
   const replicas = e.REDIS_WAIT_REPLICAS ?? (e.REDIS_CLUSTER_NODES ? 1 : 0);
   const waitMs = e.REDIS_WAIT_MS ?? 250;
@@ -74,13 +76,9 @@ export function createRedis(e: Partial<RedisSettings>, name?: string): RedisHand
 
 const DEFAULT_URL = "redis://127.0.0.1:6379";
 
-const globalForRedis = globalThis as unknown as { __stampedeRedis?: RedisHandle };
-
-/** The process-wide client (kept on globalThis so dev hot reloads do not open new sockets). */
-export function redisHandle(): RedisHandle {
-  globalForRedis.__stampedeRedis ??= createRedis(env(), "stampede");
-  return globalForRedis.__stampedeRedis;
-}
+/** The process-wide client: one set of sockets however often the module is loaded. */
+export const redisHandle = (): RedisHandle =>
+  processSingleton("redis", () => createRedis(env(), "stampede"));
 
 export const redis = (): Redis => redisHandle().redis;
 

@@ -1,3 +1,4 @@
+import { replaceProcessSingleton } from "@/lib/singleton";
 import { count, eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "@/db";
@@ -18,7 +19,6 @@ import { saleKeys } from "./keys";
  */
 
 const cluster = !!env().REDIS_CLUSTER_NODES;
-const g = globalThis as unknown as { __stampedeRedis?: RedisHandle };
 const opened: RedisHandle[] = [];
 const open = (e: Parameters<typeof createRedis>[0]) => {
   const h = createRedis(e);
@@ -29,10 +29,10 @@ let real: RedisHandle | undefined;
 /** Swaps the process-wide client for one whose WAIT can never be satisfied, until restore(). */
 const replicasMissing = () => {
   real ??= redisHandle();
-  g.__stampedeRedis = open({ ...env(), REDIS_WAIT_REPLICAS: 2, REDIS_WAIT_MS: 50 });
+  replaceProcessSingleton("redis", open({ ...env(), REDIS_WAIT_REPLICAS: 2, REDIS_WAIT_MS: 50 }));
 };
 const restore = () => {
-  if (real) g.__stampedeRedis = real;
+  if (real) replaceProcessSingleton("redis", real);
 };
 
 afterEach(restore);

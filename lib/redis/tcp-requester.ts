@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Requester, UpstashRequest, UpstashResponse } from "@upstash/redis";
 import { clusterConnection, singleConnection, type Connection } from "./connection";
+import { withDeadline } from "@/lib/resilience/timeout";
 
 /**
  * A `Requester` for `@upstash/redis` over plain TCP (node-redis), to one Redis server or to a
@@ -29,8 +30,15 @@ export class TcpRequester implements Requester {
   /** Commands sent, for the metrics endpoint and the herd report. */
   commandCount = 0;
 
+  /** No single command may take longer: a hung Redis must become an error, not a hung request. */
+  private readonly commandTimeoutMs: number;
+
   /** `target`: a redis:// URL, or a Redis Cluster's seed nodes ("host:port"). */
-  constructor(target: string | { cluster: readonly string[] }, options: { name?: string } = {}) {
+  constructor(
+    target: string | { cluster: readonly string[] },
+    options: { name?: string; commandTimeoutMs?: number } = {},
+  ) {
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
     this.client =
       typeof target === "string"
         ? singleConnection(target, options.name)
@@ -45,7 +53,11 @@ export class TcpRequester implements Requester {
       this.connecting ??= this.client.connect().finally(() => (this.connecting = undefined));
     }
     // While Redis is down, fail fast instead of queueing: callers answer "unavailable".
-    await withDeadline(this.connecting ?? Promise.resolve(), COMMAND_TIMEOUT_MS, "connect");
+    await withDeadline(
+      this.connecting ?? Promise.resolve(),
+      this.commandTimeoutMs,
+      "Redis connect",
+    );
     if (!this.client.isReady) throw new Error("not connected");
   }
 
@@ -63,8 +75,8 @@ export class TcpRequester implements Requester {
       await this.ready();
       return await withDeadline(
         this.client.replicated(markerKey, replicas, timeoutMs),
-        timeoutMs + COMMAND_TIMEOUT_MS,
-        "WAIT",
+        timeoutMs + this.commandTimeoutMs,
+        "Redis WAIT",
       );
     } catch {
       return 0;
@@ -106,7 +118,7 @@ export class TcpRequester implements Requester {
     } catch (error) {
       return Promise.resolve({ error: errorText(error) });
     }
-    return withDeadline(sent, COMMAND_TIMEOUT_MS, String(cmd[0])).then(
+    return withDeadline(sent, this.commandTimeoutMs, `Redis ${cmd[0]}`).then(
       (result) => ({ result: normalize(result) }),
       (error: unknown) => ({ error: errorText(error) }),
     );
@@ -152,19 +164,6 @@ export class TcpRequester implements Requester {
       );
     }
   }
-}
-
-/** No single command may take longer: a hung Redis must become an error, not a hung request. */
-const COMMAND_TIMEOUT_MS = Number(process.env.REDIS_COMMAND_TIMEOUT_MS ?? 2_000);
-
-function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`Redis ${what} timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
 }
 
 function errorText(error: unknown): string {

@@ -1,4 +1,6 @@
-import { jitteredDelay, Shed } from "./unavailable";
+import { between } from "@/lib/jitter";
+import { Shed } from "./unavailable";
+import { processSingleton } from "@/lib/singleton";
 
 /**
  * Per-instance concurrency budgets with no queue: past the budget a call is refused at once with
@@ -42,19 +44,11 @@ export const BUDGETS = {
 } as const satisfies Record<string, number>;
 export type BudgetName = keyof typeof BUDGETS;
 
-// Process-wide on globalThis: Next.js may load this module once per server bundle.
-const g = globalThis as unknown as {
-  __stampedeBulkheads?: {
-    registry: Map<string, Bulkhead>;
-    budgets: Map<BudgetName, Bulkhead>;
-    limits: Record<BudgetName, number>;
-  };
-};
-const shared = (g.__stampedeBulkheads ??= {
-  registry: new Map(),
-  budgets: new Map(),
-  limits: { ...BUDGETS },
-});
+const shared = processSingleton("bulkheads", () => ({
+  registry: new Map<string, Bulkhead>(),
+  budgets: new Map<BudgetName, Bulkhead>(),
+  limits: { ...BUDGETS } as Record<BudgetName, number>,
+}));
 const registry = shared.registry;
 
 /** Handed to calls that were given no signal of their own: it never aborts. */
@@ -78,7 +72,7 @@ export function bulkhead(name: string, limit: number, options: BulkheadOptions =
       // Only our own refusal becomes Shed; a nested budget's refusal passes through as is.
       if (active >= limit) {
         shed++;
-        return Promise.reject(new Shed(name, jitteredDelay(minRetry, maxRetry)));
+        return Promise.reject(new Shed(name, between(minRetry, maxRetry)));
       }
       if (signal?.aborted) return Promise.reject(signal.reason);
       active++;
@@ -95,7 +89,7 @@ export function bulkhead(name: string, limit: number, options: BulkheadOptions =
     refuseIfFull() {
       if (active < limit) return null;
       shed++;
-      return new Shed(name, jitteredDelay(minRetry, maxRetry));
+      return new Shed(name, between(minRetry, maxRetry));
     },
     stats: () => ({ name, limit, active, admitted, shed }),
   };

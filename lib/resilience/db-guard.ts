@@ -9,7 +9,9 @@ import {
 import { budget, type Bulkhead } from "./bulkhead";
 import { isDbOutage } from "./db-errors";
 import { withTimeout } from "./timeout";
-import { CircuitOpen, jitteredDelay, Shed } from "./unavailable";
+import { CircuitOpen, Shed } from "./unavailable";
+import { processSingleton } from "@/lib/singleton";
+import { between } from "@/lib/jitter";
 
 /**
  * Every PostgreSQL call goes through `withDb`: the `db` concurrency budget (no queue), a circuit
@@ -94,19 +96,15 @@ export function createDbGuard(options: DbGuardOptions = {}) {
       counts.rejected++;
       // Come back around when the probe is due, spread so the herd does not return in one tick.
       const untilProbe = Math.max(0, openedAt + halfOpenAfterMs - Date.now());
-      throw new CircuitOpen("db", untilProbe + jitteredDelay(200, 1_000));
+      throw new CircuitOpen("db", untilProbe + between(200, 1_000));
     }
   }
 
   return { run, state, stats: (): DbGuardStats => ({ state: state(), ...counts }) };
 }
 
-export type DbGuard = ReturnType<typeof createDbGuard>;
-
-// On globalThis: Next.js loads this module once per server bundle (pages, route handlers), and
-// the process must have one breaker and one budget, or /api/metrics reports a breaker no page uses.
-const g = globalThis as unknown as { __stampedeDbGuard?: DbGuard };
-const defaultGuard = () => (g.__stampedeDbGuard ??= createDbGuard());
+// One breaker and one budget per process, or /api/metrics reports a breaker no page uses.
+const defaultGuard = () => processSingleton("dbGuard", () => createDbGuard());
 
 /** Runs a PostgreSQL call through the process-wide `db` budget and breaker. */
 export const withDb = <T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> =>
@@ -114,5 +112,3 @@ export const withDb = <T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> =
 
 /** The process-wide breaker's state, for metrics. */
 export const breakerState = (): BreakerState => defaultGuard().state();
-
-export const dbGuardStats = (): DbGuardStats => defaultGuard().stats();

@@ -3,8 +3,11 @@ import { TaskCancelledError, timeout, TimeoutStrategy } from "cockatiel";
 /** The call took longer than its deadline; the work may still be running. */
 export class Timeout extends Error {
   override readonly name = "Timeout";
-  constructor(readonly ms: number) {
-    super(`timed out after ${ms} ms`);
+  constructor(
+    readonly ms: number,
+    what = "",
+  ) {
+    super(`${what ? `${what} ` : ""}timed out after ${ms} ms`);
   }
 }
 
@@ -26,4 +29,19 @@ export async function withTimeout<T>(
     if (error instanceof TaskCancelledError && !signal?.aborted) throw new Timeout(ms);
     throw error;
   }
+}
+
+/**
+ * `p`, or `Timeout` once `ms` have passed, for work that cannot be stopped once sent (a Redis
+ * command, a query on the wire). One timer and no AbortController: cheap enough to wrap every
+ * Redis command.
+ */
+export function withDeadline<T>(p: PromiseLike<T>, ms: number, what?: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Timeout(ms, what)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    );
+  });
 }

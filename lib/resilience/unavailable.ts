@@ -6,10 +6,6 @@ import { BrokenCircuitError } from "cockatiel";
  * 503 + Retry-After at the edge (see ./http.ts), and to UNAVAILABLE in server actions.
  */
 
-/** A delay in [minMs, maxMs], random so refused clients do not come back in step. */
-export const jitteredDelay = (minMs: number, maxMs: number) =>
-  Math.round(minMs + Math.random() * (maxMs - minMs));
-
 /** Refused at once because the named concurrency budget is full (no queueing, by design). */
 export class Shed extends Error {
   override readonly name = "Shed";

@@ -60,7 +60,7 @@ const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toStrin
 
 /**
  * Signs with node:crypto's synchronous HMAC: jose's SignJWT goes through WebCrypto (a
- * thread-pool hop, ~75 µs here against ~5 µs), and Buy Now signs one token per secured
+ * thread-pool hop, an order of magnitude slower), and Buy Now signs one token per secured
  * shopper. The bytes are exactly what SignJWT makes (same header, same claim order), and
  * verification stays with jose; purchase-token.test.ts checks both.
  */

@@ -1,14 +1,15 @@
 import { afterEach } from "vitest";
-import { createDb, dbHandle, type DbHandle } from "@/db";
+import { createDb, dbHandle } from "@/db";
+import { replaceProcessSingleton } from "@/lib/singleton";
 
 /** Points the app's database handle at a port nothing listens on: PostgreSQL "down", for real. */
 function takeDatabaseDown(): () => void {
-  const g = globalThis as unknown as { __stampedeDb?: DbHandle };
   const real = dbHandle();
-  g.__stampedeDb = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+  const down = createDb({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" });
+  replaceProcessSingleton("db", down);
   return () => {
-    void g.__stampedeDb?.close();
-    g.__stampedeDb = real;
+    void down.close();
+    replaceProcessSingleton("db", real);
   };
 }
 

@@ -3,7 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { CheckoutPanel } from "@/components/sale/checkout-panel";
 import { currentUser } from "@/lib/auth";
 import { getSaleWithProduct } from "@/lib/catalog/cached";
-import { isUuid } from "@/lib/gate/buy-now";
+import { isUuid } from "@/lib/validation/uuid";
 
 export const metadata: Metadata = { title: "Checkout" };
 

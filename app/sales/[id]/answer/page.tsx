@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth";
 import { withArming } from "@/lib/gate/arm";
-import { isUuid } from "@/lib/gate/buy-now";
+import { isUuid } from "@/lib/validation/uuid";
 import { gate } from "@/lib/gate/gate";
 import { safeRedirect } from "@/lib/safe-redirect";
 

@@ -1,6 +1,6 @@
 import { crossSiteResponse } from "@/lib/http/same-origin";
 import { requireMerchant, refusalResponse } from "@/lib/auth/guards";
-import { isUuid } from "@/lib/gate/buy-now";
+import { isUuid } from "@/lib/validation/uuid";
 import { productPatchSchema, updateProduct } from "@/lib/catalog/update-product";
 import { readJson, toResponse } from "@/lib/http/adapters";
 

@@ -1,4 +1,5 @@
-import { getSaleForAdmin, isUuid, saleOrderTotals } from "@/db/admin-queries";
+import { getSaleForAdmin, saleOrderTotals } from "@/db/admin-queries";
+import { isUuid } from "@/lib/validation/uuid";
 import { saleReport, type MonitorReply } from "@/lib/admin/sale-report";
 import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
 import { gate } from "@/lib/gate/gate";
