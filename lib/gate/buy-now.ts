@@ -1,3 +1,4 @@
+import type { BuyNowResult } from "@/lib/contract/sale-api";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
@@ -17,37 +18,11 @@ import { gate } from "./gate";
  * value of this union.
  */
 
-export type BuyNowResult =
-  | {
-      status: "secured";
-      saleId: string;
-      token: string;
-      expiresAt: number;
-      position: number;
-      serverTime: number;
-    }
-  | { status: "in_line"; position: number; serverTime: number }
-  | { status: "sold_out" }
-  | { status: "not_started"; startsAt: number; serverTime: number }
-  | { status: "ended" }
-  | { status: "already_purchased" }
-  | { status: "rate_limited"; retryAfterMs: number }
-  | { status: "unavailable"; retryAfterMs: number; reason: "busy" | "paused" | "error" }
-  | { status: "not_found" };
+export type { BuyNowResult };
 
 export const isUuid = (s: unknown): s is string =>
   typeof s === "string" &&
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
-/** HTTP status for each answer; the body is the answer itself. */
-export const buyNowHttpStatus = (r: BuyNowResult): number =>
-  r.status === "rate_limited"
-    ? 429
-    : r.status === "unavailable"
-      ? 503
-      : r.status === "not_found"
-        ? 404
-        : 200;
 
 const jitter = (min: number, max: number) => Math.round(min + Math.random() * (max - min));
 

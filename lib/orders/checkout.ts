@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { CheckoutResult } from "@/lib/contract/sale-api";
 import { db } from "@/db";
 import { orders } from "@/db/schema";
 import { withArming } from "@/lib/gate/arm";
@@ -16,24 +17,7 @@ import { writeOrder } from "./write-order";
  * the order later, exactly once.
  */
 
-export type CheckoutResult =
-  | { status: "confirmed" | "received"; orderId: string; saleId: string; replay: boolean }
-  | { status: "invalid_token"; message: string }
-  | { status: "expired"; message: string }
-  | { status: "forbidden"; message: string }
-  | { status: "used"; message: string }
-  | { status: "unavailable"; message: string; retryAfterMs: number };
-
-/** HTTP status for each outcome (the JSON route and the fast lane share it). */
-export const checkoutHttpStatus: Record<CheckoutResult["status"], number> = {
-  confirmed: 201,
-  received: 201,
-  invalid_token: 400,
-  expired: 410,
-  forbidden: 403,
-  used: 409,
-  unavailable: 503,
-};
+export type { CheckoutResult };
 
 const PG_WRITE_TIMEOUT_MS = 2_000;
 
