@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from "drizzle-orm";
 import { db } from "./index";
-import { orders, products, sales, users, type NewProduct, type Product, type Sale } from "./schema";
+import { orders, products, sales, users, type Product, type Sale } from "./schema";
 import { productColumns, saleWithProductColumns } from "./columns";
 
 /**
@@ -33,15 +33,6 @@ export async function getProductBySlug(slug: string): Promise<Product | undefine
   return row;
 }
 
-export async function getProductById(id: string): Promise<Product | undefined> {
-  const [row] = await db()
-    .select(productColumns)
-    .from(products)
-    .where(eq(products.id, id))
-    .limit(1);
-  return row;
-}
-
 /** Turns free text into a prefix tsquery ("run shoe" → "run:* & shoe:*"), or null if nothing is left. */
 export function toPrefixQuery(q: string): string | null {
   const words = q
@@ -65,26 +56,6 @@ export async function searchProducts(q: string, limit = 24): Promise<Product[]> 
     .where(and(eq(products.status, "active"), sql`${products.search} @@ ${tsq}`))
     .orderBy(desc(sql`ts_rank(${products.search}, ${tsq})`), asc(products.name))
     .limit(limit);
-}
-
-export async function insertProduct(values: NewProduct): Promise<Product> {
-  const [row] = await db().insert(products).values(values).returning(productColumns);
-  if (!row) throw new Error("insert returned no row");
-  return row;
-}
-
-export async function updateProductRow(
-  id: string,
-  patch: Partial<
-    Pick<Product, "name" | "description" | "priceCents" | "imageUrl" | "status" | "slug">
-  >,
-): Promise<Product | undefined> {
-  const [row] = await db()
-    .update(products)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(products.id, id))
-    .returning(productColumns);
-  return row;
 }
 
 // ---- Sales ----

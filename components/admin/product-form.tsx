@@ -5,7 +5,7 @@ import { useActionState, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/admin/image";
-import { productSchema } from "@/lib/admin/product";
+import { productFieldError } from "@/lib/admin/product";
 import { Field, FormMessage } from "./field";
 import { useLiveErrors } from "./use-live-errors";
 
@@ -19,13 +19,9 @@ type Product = {
   imageUrl: string;
 };
 
-const fields = productSchema.shape;
 /** One field's error with the save's own rules, or null when it is valid now. */
-const checkField = (name: string, value: string) => {
-  if (name === "imageId" || !(name in fields)) return null;
-  const r = fields[name as Exclude<keyof typeof fields, "imageId">].safeParse(value);
-  return r.success ? null : (r.error.issues[0]?.message ?? null);
-};
+const checkField = (name: string, value: string) =>
+  name === "imageId" ? null : productFieldError(name, value);
 
 const slugify = (s: string) =>
   s
