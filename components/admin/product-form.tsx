@@ -6,6 +6,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/admin/image";
 import { productFieldError } from "@/lib/admin/product";
+import { imageUploadReplySchema } from "@/lib/contract/admin-api";
 import { Field, FormMessage } from "./field";
 import { useLiveErrors } from "./use-live-errors";
 
@@ -57,16 +58,13 @@ export function ProductForm({ action, product }: { action: Action; product?: Pro
         headers: { "content-type": file.type || "application/octet-stream" },
         body: file,
       });
-      const body = (await res.json().catch(() => null)) as {
-        id?: string;
-        url?: string;
-        message?: string;
-        fieldErrors?: { imageId?: string };
-      } | null;
-      if (res.status === 201 && body?.id && body.url) setImage({ id: body.id, url: body.url });
+      const parsed = imageUploadReplySchema.safeParse(await res.json().catch(() => null));
+      const body = parsed.success ? parsed.data : null;
+      if (res.status === 201 && body && "id" in body) setImage({ id: body.id, url: body.url });
       else
         setUploadError(
-          body?.fieldErrors?.imageId ?? body?.message ?? "The upload failed. Try again.",
+          (body && "status" in body && (body.fieldErrors?.imageId ?? body.message)) ||
+            "The upload failed. Try again.",
         );
     } catch {
       setUploadError("The upload failed. Check your connection and try again.");

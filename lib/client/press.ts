@@ -30,7 +30,7 @@ export type PressOutcome = {
   attempts: string[];
 };
 
-/** A reply Buy Now does not retry, as the answer the shopper sees (null: wait for the start). */
+/** A reply Buy Now does not retry, as the answer the shopper sees. */
 function finalAnswer(r: Exclude<BuyNowReply, { status: "rate_limited" | "unavailable" }>): Answer {
   switch (r.status) {
     case "secured":
