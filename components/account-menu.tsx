@@ -5,15 +5,7 @@ import { usePathname } from "next/navigation";
 import { useEffect } from "react";
 import useSWR from "swr";
 import { signOutAction } from "@/app/(auth)/actions";
-
-type Session = { user?: { name?: string | null; email?: string | null; role?: string } } | null;
-
-const fetchSession = async (url: string): Promise<Session> => {
-  const res = await fetch(url, { credentials: "same-origin" });
-  if (!res.ok) return null;
-  const body = (await res.json()) as Session;
-  return body && body.user ? body : null;
-};
+import { fetchSession } from "@/lib/client/session";
 
 /** The signed-in state loads on the client, so cached pages carry no per-shopper data. */
 export function AccountMenu() {

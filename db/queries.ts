@@ -26,15 +26,6 @@ export async function getProductBySlug(slug: string): Promise<Product | undefine
   return row;
 }
 
-export async function getProductById(id: string): Promise<Product | undefined> {
-  const [row] = await db()
-    .select(productColumns)
-    .from(products)
-    .where(eq(products.id, id))
-    .limit(1);
-  return row;
-}
-
 /** Turns free text into a prefix tsquery ("run shoe" → "run:* & shoe:*"), or null if nothing is left. */
 export function toPrefixQuery(q: string): string | null {
   const words = q
@@ -58,20 +49,6 @@ export async function searchProducts(q: string, limit = 24): Promise<Product[]> 
     .where(and(eq(products.status, "active"), sql`${products.search} @@ ${tsq}`))
     .orderBy(desc(sql`ts_rank(${products.search}, ${tsq})`), asc(products.name))
     .limit(limit);
-}
-
-export async function updateProductRow(
-  id: string,
-  patch: Partial<
-    Pick<Product, "name" | "description" | "priceCents" | "imageUrl" | "status" | "slug">
-  >,
-): Promise<Product | undefined> {
-  const [row] = await db()
-    .update(products)
-    .set({ ...patch, updatedAt: new Date() })
-    .where(eq(products.id, id))
-    .returning(productColumns);
-  return row;
 }
 
 // ---- Sales ----

@@ -63,6 +63,19 @@ test("editing a product through the data layer revalidates its tag: the next-but
       })
     ).status(),
   ).toBe(400);
+  // The merchant form's rules hold here too: a slug is unique, an image is an uploaded one.
+  const clash = await request.patch(`/api/admin/products/${id}`, {
+    headers: { cookie },
+    data: { slug: "ember-kettle", name: "Clash" },
+  });
+  expect(clash.status()).toBe(400);
+  expect((await clash.json()).fieldErrors.slug).toMatch(/already used/);
+  const noImage = await request.patch(`/api/admin/products/${id}`, {
+    headers: { cookie },
+    data: { imageId: "0b0c8a5e-6a5e-4f57-9d1c-8b5d6f6f1a11" },
+  });
+  expect(noImage.status()).toBe(400);
+  expect((await noImage.json()).fieldErrors.imageId).toBe("Upload the image again");
   expect((await request.patch(`/api/admin/products/${id}`, { data: { name: "x" } })).status()).toBe(
     401,
   );
@@ -75,6 +88,10 @@ test("editing a product through the data layer revalidates its tag: the next-but
       })
     ).status(),
   ).toBe(403);
-  const { rows: after } = await sql().query(`select name from products where id = $1`, [id]);
-  expect(after[0].name).toBe(renamed);
+  const { rows: after } = await sql().query(
+    `select name, slug, image_url from products where id = $1`,
+    [id],
+  );
+  expect(after[0]).toMatchObject({ name: renamed, slug: "lumen-lamp" });
+  expect(after[0].image_url).not.toContain("0b0c8a5e");
 });

@@ -1,4 +1,11 @@
 import { BUY_NOW_POLICY, isRetryable, nextRetry, type RetryPolicy } from "@/lib/client/retry";
+import {
+  buyNowReplySchema,
+  myStateSchema,
+  orderReplySchema,
+  saleStateSchema,
+  serverTimeSchema,
+} from "@/lib/contract/sale-api";
 import { HerdClient, type EndpointCounts, type Endpoint, type Reply } from "./http-client";
 import { cpuMeter, lagMonitor } from "./stats";
 import {
@@ -146,9 +153,9 @@ async function serverClockOffset(client: HerdClient, path: string, cookie: strin
     );
     if (r.ticket) ticket = r.ticket;
     const rtt = performance.now() - sent;
-    const serverTime = Number(r.body?.serverTime);
-    if (r.status === 200 && Number.isFinite(serverTime) && rtt < best.rtt)
-      best = { rtt, offset: serverTime - (sentEpoch + rtt / 2) };
+    const sample = serverTimeSchema.safeParse(r.body);
+    if (r.status === 200 && sample.success && rtt < best.rtt)
+      best = { rtt, offset: sample.data.serverTime - (sentEpoch + rtt / 2) };
   }
   return { offsetMs: best.offset, ticket };
 }
@@ -218,7 +225,7 @@ export async function runHerd(
 
   // The first request also arms the sale in the gate (lazily, from PostgreSQL).
   const first = await client.request("monitor", "GET", paths.state, undefined);
-  if (first.status !== 200 || !Number.isFinite(Number(first.body?.serverTime)))
+  if (first.status !== 200 || !saleStateSchema.safeParse(first.body).success)
     throw new Error(`GET ${paths.state} answered ${first.status}: is the sale there?`);
   const clock = await serverClockOffset(client, paths.me ?? paths.state, plan.cookies[0]);
   const clockOffsetMs = clock.offsetMs;
@@ -249,16 +256,11 @@ export async function runHerd(
 
   let latest: StockSample | null = null;
   const stock: StockSample[] = [];
-  const see = (body: Record<string, unknown> | null): StockSample | null => {
-    if (!body || typeof body.status !== "string") return null;
-    return (latest = {
-      t: Math.round(now()),
-      status: body.status,
-      available: Number(body.available ?? 0),
-      held: Number(body.held ?? 0),
-      sold: Number(body.sold ?? 0),
-      inLine: Number(body.inLine ?? 0),
-    });
+  const see = (body: unknown): StockSample | null => {
+    const state = saleStateSchema.safeParse(body);
+    if (!state.success) return null;
+    const { status, available, held, sold, inLine } = state.data;
+    return (latest = { t: Math.round(now()), status, available, held, sold, inLine });
   };
   const firstSample = see(first.body);
   if (firstSample) stock.push(firstSample);
@@ -342,10 +344,12 @@ export async function runHerd(
       const h = { cookie: headers[i]!.cookie, "content-type": "application/json" };
       const r = await checkoutClient.request("order", "POST", paths.order, h, body);
       keepTicket(i, r);
-      const status =
-        r.status === 0
+      const reply = orderReplySchema.safeParse(r.body);
+      const status = reply.success
+        ? reply.data.status
+        : r.status === 0 || r.status >= 500
           ? "network_error"
-          : String(r.body?.status ?? (r.status >= 500 ? "network_error" : "error"));
+          : "error";
       if (!isRetryable(status)) {
         checkoutStatuses[status] = (checkoutStatuses[status] ?? 0) + 1;
         if (status === "confirmed" || status === "received") {
@@ -356,7 +360,7 @@ export async function runHerd(
         return;
       }
       const retryAfterMs =
-        typeof r.body?.retryAfterMs === "number" ? r.body.retryAfterMs : r.retryAfterMs;
+        reply.success && "retryAfterMs" in reply.data ? reply.data.retryAfterMs : r.retryAfterMs;
       const next = nextRetry(
         { attempt, elapsedMs: performance.now() - started, retryAfterMs },
         CHECKOUT_POLICY,
@@ -374,7 +378,8 @@ export async function runHerd(
     if (!paths.me) return null;
     const r = await client.request("me", "GET", paths.me, headers[i]);
     keepTicket(i, r);
-    return r.status === 200 ? r.body : null;
+    const mine = r.status === 200 ? myStateSchema.safeParse(r.body) : null;
+    return mine?.success ? mine.data : null;
   };
 
   const watchLine = async (i: number) => {
@@ -382,7 +387,7 @@ export async function runHerd(
     while (!stopped && performance.now() < until) {
       await sleep(jitter(1_500));
       const m = await me(i);
-      if (m?.status === "holding" && typeof m.token === "string") {
+      if (m?.status === "holding") {
         line.promoted++;
         return checkout(i, m.token);
       }
@@ -406,13 +411,14 @@ export async function runHerd(
       const r = await client.request("buy", "POST", paths.buy, headers[i]);
       keepTicket(i, r);
       const status = buyStatus(target.kind, r);
+      const reply = buyNowReplySchema.safeParse(r.body);
       if (!isRetryable(status)) {
         result = finalOutcome(status);
-        if (result === "secured" && typeof r.body?.token === "string") token = r.body.token;
+        if (reply.success && reply.data.status === "secured") token = reply.data.token;
         break;
       }
       const retryAfterMs =
-        typeof r.body?.retryAfterMs === "number" ? r.body.retryAfterMs : r.retryAfterMs;
+        reply.success && "retryAfterMs" in reply.data ? reply.data.retryAfterMs : r.retryAfterMs;
       const next = nextRetry(
         { attempt, elapsedMs: performance.now() - clickedAt, retryAfterMs },
         policy,
@@ -422,7 +428,7 @@ export async function runHerd(
         const m = await me(i);
         if (m?.status === "holding") {
           result = "secured";
-          if (typeof m.token === "string") token = m.token;
+          token = m.token;
         } else if (m?.status === "in_line") result = "in_line";
         else if (m?.status === "purchased") result = "already_purchased";
         else if (latest?.status === "sold_out" || latest?.status === "ended")

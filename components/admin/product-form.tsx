@@ -5,7 +5,8 @@ import { useActionState, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/admin/image";
-import { productSchema } from "@/lib/admin/product";
+import { productFieldError } from "@/lib/admin/product";
+import { imageUploadReplySchema } from "@/lib/contract/admin-api";
 import { Field, FormMessage } from "./field";
 import { useLiveErrors } from "./use-live-errors";
 
@@ -19,13 +20,9 @@ type Product = {
   imageUrl: string;
 };
 
-const fields = productSchema.shape;
 /** One field's error with the save's own rules, or null when it is valid now. */
-const checkField = (name: string, value: string) => {
-  if (name === "imageId" || !(name in fields)) return null;
-  const r = fields[name as Exclude<keyof typeof fields, "imageId">].safeParse(value);
-  return r.success ? null : (r.error.issues[0]?.message ?? null);
-};
+const checkField = (name: string, value: string) =>
+  name === "imageId" ? null : productFieldError(name, value);
 
 const slugify = (s: string) =>
   s
@@ -61,16 +58,13 @@ export function ProductForm({ action, product }: { action: Action; product?: Pro
         headers: { "content-type": file.type || "application/octet-stream" },
         body: file,
       });
-      const body = (await res.json().catch(() => null)) as {
-        id?: string;
-        url?: string;
-        message?: string;
-        fieldErrors?: { imageId?: string };
-      } | null;
-      if (res.status === 201 && body?.id && body.url) setImage({ id: body.id, url: body.url });
+      const parsed = imageUploadReplySchema.safeParse(await res.json().catch(() => null));
+      const body = parsed.success ? parsed.data : null;
+      if (res.status === 201 && body && "id" in body) setImage({ id: body.id, url: body.url });
       else
         setUploadError(
-          body?.fieldErrors?.imageId ?? body?.message ?? "The upload failed. Try again.",
+          (body && "status" in body && (body.fieldErrors?.imageId ?? body.message)) ||
+            "The upload failed. Try again.",
         );
     } catch {
       setUploadError("The upload failed. Check your connection and try again.");

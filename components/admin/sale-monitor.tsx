@@ -2,7 +2,7 @@
 
 import { useRef } from "react";
 import useSWR from "swr";
-import type { MonitorReply } from "@/lib/admin/sale-report";
+import { monitorReplySchema, type MonitorReply } from "@/lib/contract/admin-api";
 import { formatPrice } from "@/lib/catalog/views";
 import type { SeriesPoint } from "@/lib/metrics/sale-series";
 import { MonitorCharts, type StockPoint } from "./monitor-charts";
@@ -19,9 +19,9 @@ export const monitorKey = (saleId: string) => `/api/admin/sales/${saleId}/monito
  */
 export function monitorPhase(d: MonitorReply | undefined) {
   if (!d) return null;
-  const { state: s, record: r } = d;
+  const { gate: s, record: r } = d;
   if (r.status === "cancelled") return "cancelled";
-  if (s.s === "ok") {
+  if (s) {
     if (s.phase === "ended") return "ended";
     if (s.sold >= s.stock) return "sold_out";
     if (s.phase === "not_started") return r.status === "paused" ? "paused" : "upcoming";
@@ -62,7 +62,7 @@ export function SaleMonitor({ saleId }: { saleId: string }) {
       });
       if (!res.ok)
         throw new Error(res.status === 401 || res.status === 403 ? "signed-out" : "down");
-      const d = (await res.json()) as MonitorReply;
+      const d = monitorReplySchema.parse(await res.json());
       const points = d.full ? new Map<number, SeriesPoint>() : new Map(kept.current);
       for (const p of d.series) points.set(p.t, p);
       kept.current = points;
@@ -78,7 +78,7 @@ export function SaleMonitor({ saleId }: { saleId: string }) {
   );
 
   const phase = monitorPhase(data);
-  const ok = data?.state.s === "ok" ? data.state : null;
+  const ok = data?.gate ?? null;
   const rec = data?.record;
   // Not armed: the record in PostgreSQL (nothing held, nobody in line without a gate).
   const numbers: [string, number | string, string][] = [

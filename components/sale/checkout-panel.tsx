@@ -4,44 +4,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formatPrice } from "@/lib/catalog/views";
-import { isRetryable, nextRetry } from "@/lib/client/retry";
+import { placeOrderRetrying } from "@/lib/client/press";
+import { requestOrder } from "@/lib/client/sale-requests";
 import { formatDuration, useMyState, useServerNow } from "@/lib/client/sale-hooks";
 
 type Props = {
   saleId: string;
   product: { slug: string; name: string; imageUrl: string; priceCents: number };
 };
-
-type OrderReply = { status: string; orderId?: string; message?: string; retryAfterMs?: number };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function placeOrder(token: string): Promise<OrderReply> {
-  const startedAt = performance.now();
-  for (let attempt = 1; ; attempt++) {
-    let reply: OrderReply;
-    try {
-      const res = await fetch("/api/orders", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token }),
-      });
-      reply = (await res.json()) as OrderReply;
-      if (res.status === 429 || res.status === 503)
-        reply.retryAfterMs ??= Number(res.headers.get("retry-after") ?? 1) * 1000;
-    } catch {
-      reply = { status: "network_error" };
-    }
-    if (!isRetryable(reply.status)) return reply;
-    // Checkout may take longer than Buy Now: the hold, not a 3-second promise, is the limit.
-    const next = nextRetry(
-      { attempt, elapsedMs: performance.now() - startedAt, retryAfterMs: reply.retryAfterMs },
-      { baseMs: 200, capMs: 2_000, deadlineMs: 15_000 },
-    );
-    if (!next.retry) return reply;
-    await sleep(next.delayMs);
-  }
-}
 
 export function CheckoutPanel({ saleId, product }: Props) {
   const router = useRouter();
@@ -64,13 +34,14 @@ export function CheckoutPanel({ saleId, product }: Props) {
     if (!holding) return;
     setPlacing(true);
     setError(null);
-    const reply = await placeOrder(holding.token);
-    if ((reply.status === "confirmed" || reply.status === "received") && reply.orderId) {
+    const token = holding.token;
+    const reply = await placeOrderRetrying(() => requestOrder(token));
+    if (reply.status === "confirmed" || reply.status === "received") {
       router.push(`/orders/${reply.orderId}?sale=${saleId}`);
       return;
     }
     setPlacing(false);
-    setError(reply.message ?? "We couldn’t place the order. Please try again.");
+    setError("message" in reply ? reply.message : "We couldn’t place the order. Please try again.");
     requestAnimationFrame(() => errorRef.current?.focus());
     void me.mutate();
   }

@@ -7,8 +7,9 @@ import { dropPhase, type DropPhase } from "@/lib/client/drop-phase";
 import { useMyState, useSaleState, useServerClock, useSession } from "@/lib/client/sale-hooks";
 import { Countdown } from "./countdown";
 import { DropTime } from "./drop-start";
-import { answerHeadline, SaleResult, type Answer } from "./sale-result";
-import { answerFromMe, useBuyNow } from "./use-buy-now";
+import { answerFromMe, type Answer } from "@/lib/client/answer";
+import { useBuyNow } from "@/lib/client/use-buy-now";
+import { answerHeadline, SaleResult } from "./sale-result";
 
 type Props = {
   sale: SaleView;
@@ -51,7 +52,7 @@ export function SalePanel({ sale, productSlug, productName, rendered }: Props) {
   const meInterval =
     answer?.status === "in_line" ? 1_500 : answer?.status === "secured" ? 5_000 : 0;
   const me = useMyState(sale.id, signedIn, meInterval, session.data?.expires);
-  // A press that cannot reach the gate in time answers from these (use-buy-now.ts).
+  // A press that cannot reach the gate in time answers from these (lib/client/press.ts).
   useEffect(() => {
     known.current = async () => {
       const fromMe = answerFromMe(await me.mutate());

@@ -5,14 +5,8 @@ import { forwardRef } from "react";
 import { formatDuration, useServerClock } from "@/lib/client/sale-hooks";
 import { estimateLine } from "@/lib/client/line-estimate";
 import { Countdown } from "./countdown";
+import type { Answer } from "@/lib/client/answer";
 import type { DropPhase } from "@/lib/client/drop-phase";
-
-export type Answer =
-  | { status: "secured"; expiresAt: number; position: number }
-  | { status: "in_line"; position: number }
-  | { status: "sold_out" | "ended" | "already_purchased" | "not_found" | "unauthenticated" }
-  | { status: "not_started"; startsAt: number }
-  | { status: "rate_limited" | "busy"; retryAfterMs: number };
 
 /** What the drop looks like now, for answers that depend on it. */
 export type DropNow = {

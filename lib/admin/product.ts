@@ -3,10 +3,14 @@ import { z } from "zod";
 import { isPlainText, plainTextMessage } from "@/lib/validation/text";
 import { firstErrors, type FieldErrors } from "./form-state";
 
-/** Merchant product input: what the product form sends, checked before anything is written. */
+/**
+ * A product's rules, once: the merchant form (price typed as "24.99") and the JSON PATCH route
+ * (`priceCents`, any subset of the fields) are two ways in to the same schema.
+ */
 
 export const PRICE_MAX_CENTS = 100_000_000; // 1,000,000.00 — prices must stay below it
 export const SLUG_MAX = 80;
+const PRICE_FORMAT = "Enter a price like 24.99";
 
 /** "24.99" → 2499; null when it is not a plain amount with at most two decimals. */
 export function parsePriceToCents(input: string): number | null {
@@ -22,69 +26,89 @@ export function parsePriceToCents(input: string): number | null {
 export const centsToInput = (cents: number) =>
   `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 
-const uuid = z.uuid({ error: "Upload the image again" });
+export const productSchema = z
+  .object({
+    name: z
+      .string({ error: "Enter a name" })
+      .trim()
+      .min(1, "Enter a name")
+      .max(120, "Keep the name to 120 characters or fewer")
+      .refine((v) => isPlainText(v, "line"), plainTextMessage("name")),
+    slug: z
+      .string({ error: "Enter a slug" })
+      .trim()
+      .min(1, "Enter a slug")
+      .max(SLUG_MAX, `Keep the slug to ${SLUG_MAX} characters or fewer`)
+      .regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and hyphens only (a-z, 0-9, -)"),
+    description: z
+      .string({ error: "Enter a description" })
+      .trim()
+      .min(1, "Enter a description")
+      .max(2000, "Keep the description to 2,000 characters or fewer")
+      .refine((v) => isPlainText(v, "text"), plainTextMessage("description")),
+    priceCents: z
+      .number({ error: (i) => (i.input === undefined ? "Enter a price" : PRICE_FORMAT) })
+      .int(PRICE_FORMAT)
+      .min(1, "The price must be more than 0")
+      .max(PRICE_MAX_CENTS - 1, "The price must be less than 1,000,000.00"),
+    /** An image uploaded through /api/admin/images; required for a new product. */
+    imageId: z.uuid({ error: "Upload the image again" }).optional(),
+  })
+  .strict();
 
-export const productSchema = z.object({
-  name: z
-    .string({ error: "Enter a name" })
-    .trim()
-    .min(1, "Enter a name")
-    .max(120, "Keep the name to 120 characters or fewer")
-    .refine((v) => isPlainText(v, "line"), plainTextMessage("name")),
-  slug: z
-    .string({ error: "Enter a slug" })
-    .trim()
-    .min(1, "Enter a slug")
-    .max(SLUG_MAX, `Keep the slug to ${SLUG_MAX} characters or fewer`)
-    .regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and hyphens only (a-z, 0-9, -)"),
-  description: z
-    .string({ error: "Enter a description" })
-    .trim()
-    .min(1, "Enter a description")
-    .max(2000, "Keep the description to 2,000 characters or fewer")
-    .refine((v) => isPlainText(v, "text"), plainTextMessage("description")),
-  price: z
-    .string({ error: "Enter a price" })
-    .trim()
-    .min(1, "Enter a price")
-    .transform((v, ctx) => {
-      const cents = parsePriceToCents(v);
-      if (cents === null) {
-        ctx.addIssue({ code: "custom", message: "Enter a price like 24.99" });
-        return z.NEVER;
-      }
-      return cents;
-    })
-    .refine((c) => c > 0, "The price must be more than 0")
-    .refine((c) => c < PRICE_MAX_CENTS, "The price must be less than 1,000,000.00"),
-  /** An image uploaded through /api/admin/images; required for a new product. */
-  imageId: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .pipe(uuid.optional()),
-});
+export type ProductInput = z.infer<typeof productSchema>;
 
-export type ProductInput = {
-  name: string;
-  slug: string;
-  description: string;
-  priceCents: number;
-  imageId?: string;
-};
+/** PATCH: any of the fields, at least one, nothing else. */
+export const productPatchSchema = productSchema
+  .partial()
+  .refine(
+    (v) => Object.values(v).some((x) => x !== undefined),
+    "Send at least one of name, slug, description, priceCents, imageId",
+  );
+
+export type ProductPatch = z.infer<typeof productPatchSchema>;
 
 export type Checked<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
 
+const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/** The form's price field as cents; undefined when empty, and as typed when not an amount. */
+function formPrice(v: unknown): unknown {
+  const s = text(v)?.trim();
+  if (!s) return undefined;
+  return parsePriceToCents(s) ?? s;
+}
+
+/** The form's fields in the schema's shape (the form says `price`, the schema `priceCents`). */
+const fromForm = (raw: Record<string, unknown>) => ({
+  name: text(raw.name),
+  slug: text(raw.slug),
+  description: text(raw.description),
+  priceCents: formPrice(raw.price),
+  imageId: text(raw.imageId)?.trim() || undefined,
+});
+
+/** Schema errors under the form's field names. */
+function formErrors(issues: z.core.$ZodIssue[]): FieldErrors {
+  const { priceCents, ...rest } = firstErrors(issues);
+  return priceCents ? { ...rest, price: priceCents } : rest;
+}
+
+/** The merchant form, checked before anything is written. */
 export function validateProduct(
   raw: Record<string, unknown>,
   opts: { requireImage: boolean },
 ): Checked<ProductInput> {
-  const parsed = productSchema.safeParse(raw);
-  const errors: FieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
+  const parsed = productSchema.safeParse(fromForm(raw));
+  const errors: FieldErrors = parsed.success ? {} : formErrors(parsed.error.issues);
   if (opts.requireImage && !errors.imageId && !(parsed.success && parsed.data.imageId))
     errors.imageId = "Add a product image";
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors };
-  const { price, ...rest } = parsed.data;
-  return { ok: true, data: { ...rest, priceCents: price } };
+  return { ok: true, data: parsed.data };
+}
+
+/** One form field's error as the save would report it, or null (the form's live checks). */
+export function productFieldError(name: string, value: string): string | null {
+  const checked = validateProduct({ [name]: value }, { requireImage: false });
+  return checked.ok ? null : (checked.fieldErrors[name] ?? null);
 }

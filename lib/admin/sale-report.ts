@@ -1,4 +1,4 @@
-import type { StateReply } from "@/lib/gate/gate";
+import type { SaleReport } from "@/lib/contract/admin-api";
 import { BUY_NOW_OUTCOMES, type SeriesPoint } from "@/lib/metrics/sale-series";
 
 /**
@@ -6,22 +6,7 @@ import { BUY_NOW_OUTCOMES, type SeriesPoint } from "@/lib/metrics/sale-series";
  * the sale's series. Pure, so every figure is testable without a drop.
  */
 
-export type SaleReport = {
-  revenueCents: number;
-  orders: number;
-  /** Buy Now answers of any kind (checkouts not included). */
-  presses: number;
-  /** Holds handed out. */
-  grants: number;
-  /** Orders per hold handed out (null when there was none). */
-  conversion: number | null;
-  /** Holds that ran out before checkout (shoppers cannot release one, so the rest expired). */
-  expiredHolds: number;
-  /** From the start to the first second every unit was sold, or null when some were left. */
-  soldOutAfterMs: number | null;
-  sold: number;
-  stock: number;
-};
+export type { SaleReport };
 
 export type ReportInput = {
   series: SeriesPoint[];
@@ -54,23 +39,3 @@ export function saleReport(i: ReportInput): SaleReport {
     stock: i.stock,
   };
 }
-
-/** What GET /api/admin/sales/{id}/monitor answers. */
-export type MonitorReply = {
-  state: StateReply;
-  /** The whole series, or with `?since=<unix second>` the seconds from then on. */
-  series: SeriesPoint[];
-  full: boolean;
-  orders: number;
-  revenueCents: number;
-  /** The record in PostgreSQL: what the monitor shows when the gate is not armed. */
-  record: {
-    stock: number;
-    sold: number;
-    startsAt: number;
-    endsAt: number;
-    status: "scheduled" | "paused" | "cancelled";
-  };
-  /** Once the sale is over (ended or cancelled): the drop in figures, over its whole series. */
-  report: SaleReport | null;
-};

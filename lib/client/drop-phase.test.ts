@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PublicSaleState } from "@/lib/gate/public-state";
+import type { PublicSaleState } from "@/lib/contract/sale-api";
 import { dropPhase, renderedPhase } from "./drop-phase";
 
 const T0 = Date.parse("2026-12-02T12:00:00Z");

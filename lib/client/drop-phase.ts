@@ -1,4 +1,4 @@
-import type { PublicSaleState } from "@/lib/gate/public-state";
+import type { PublicSaleState } from "@/lib/contract/sale-api";
 import { salePhase, type SaleView } from "@/lib/catalog/views";
 
 /** What a drop is, for the shopper, right now. */

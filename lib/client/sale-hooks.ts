@@ -2,7 +2,14 @@
 
 import { useEffect, useMemo, useReducer, useSyncExternalStore } from "react";
 import useSWR from "swr";
-import type { PublicSaleState } from "@/lib/gate/public-state";
+import type { z } from "zod";
+import {
+  myStateSchema,
+  saleStateSchema,
+  type MyState,
+  type PublicSaleState,
+} from "@/lib/contract/sale-api";
+import { fetchSession } from "./session";
 import { clockVersion, serverNow, subscribeClock } from "./server-clock";
 import { around } from "@/lib/jitter";
 
@@ -10,23 +17,11 @@ export { serverNow };
 
 /** Client-side data for the sale panel and checkout: live counters, the server's clock, "me". */
 
-export type MyState =
-  | {
-      status: "holding";
-      token: string;
-      expiresAt: number;
-      position: number;
-      serverTime: number;
-      bought: number;
-    }
-  | { status: "in_line"; position: number; serverTime: number; bought: number }
-  | { status: "purchased"; serverTime: number; bought: number }
-  | { status: "none"; serverTime: number; bought: number };
-
-async function getJson<T>(url: string): Promise<T> {
+/** A GET of the sale API, its body parsed by the contract; anything else is an error SWR retries. */
+async function getParsed<T>(url: string, schema: z.ZodType<T>): Promise<T> {
   const res = await fetch(url, { credentials: "same-origin" });
   if (!res.ok) throw Object.assign(new Error(`GET ${url}: ${res.status}`), { status: res.status });
-  return (await res.json()) as T;
+  return schema.parse(await res.json());
 }
 
 /** ±30%, so pages opened together do not poll in step. (SWR does not poll hidden tabs.) */
@@ -65,13 +60,17 @@ const sameSaleState = (a?: PublicSaleState, b?: PublicSaleState) =>
 
 /** `pollMs`: a steady, jittered interval instead (lists, where a badge is all that shows). */
 export function useSaleState(saleId: string | null, { pollMs }: { pollMs?: number } = {}) {
-  return useSWR<PublicSaleState>(saleId && `/api/sales/${saleId}`, getJson, {
-    refreshInterval: pollMs ? () => jittered(pollMs) : saleStatePollMs,
-    revalidateOnFocus: true,
-    dedupingInterval: 500,
-    errorRetryInterval: 2_000,
-    compare: sameSaleState,
-  });
+  return useSWR<PublicSaleState>(
+    saleId && `/api/sales/${saleId}`,
+    (url: string) => getParsed(url, saleStateSchema),
+    {
+      refreshInterval: pollMs ? () => jittered(pollMs) : saleStatePollMs,
+      revalidateOnFocus: true,
+      dedupingInterval: 500,
+      errorRetryInterval: 2_000,
+      compare: sameSaleState,
+    },
+  );
 }
 
 /**
@@ -95,7 +94,7 @@ export function useMyState(
   );
   return useSWR<MyState, Error, [string, string] | null>(
     enabled ? [`/api/sales/${saleId}/me`, sessionVersion ?? ""] : null,
-    ([url]) => getJson<MyState>(url),
+    ([url]) => getParsed(url, myStateSchema),
     {
       refreshInterval,
       revalidateOnFocus: sessionVersion === undefined,
@@ -105,18 +104,8 @@ export function useMyState(
   );
 }
 
-type Session = {
-  user?: { id?: string; name?: string | null; role?: string };
-  /** When the session expires; Auth.js moves it on every session read. */
-  expires?: string;
-} | null;
 export function useSession() {
-  return useSWR<Session>("/api/auth/session", async (url: string) => {
-    const res = await fetch(url, { credentials: "same-origin" });
-    if (!res.ok) return null;
-    const body = (await res.json()) as Session;
-    return body?.user ? body : null;
-  });
+  return useSWR("/api/auth/session", fetchSession);
 }
 
 /**

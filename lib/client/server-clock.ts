@@ -1,5 +1,6 @@
 "use client";
 
+import { serverTimeSchema } from "@/lib/contract/sale-api";
 import { estimateOffset, type ClockSample } from "./clock";
 
 /**
@@ -31,8 +32,9 @@ async function sample(): Promise<void> {
     const res = await fetch("/api/time", { cache: "no-store", credentials: "omit" });
     const receivedAt = Date.now();
     if (!res.ok) return;
-    const { serverTime } = (await res.json()) as { serverTime?: unknown };
-    if (typeof serverTime !== "number") return;
+    const parsed = serverTimeSchema.safeParse(await res.json());
+    if (!parsed.success) return;
+    const { serverTime } = parsed.data;
     samples = [...samples.slice(1 - KEEP), { serverTime, sentAt, receivedAt }];
     offset = estimateOffset(samples);
     version++;

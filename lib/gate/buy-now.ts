@@ -1,3 +1,4 @@
+import type { BuyNowResult } from "@/lib/contract/sale-api";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics/registry";
 import { recordOutcome } from "@/lib/metrics/sale-stats";
@@ -19,33 +20,8 @@ import { isUuid } from "@/lib/validation/uuid";
  * value of this union.
  */
 
-export type BuyNowResult =
-  | {
-      status: "secured";
-      saleId: string;
-      token: string;
-      expiresAt: number;
-      position: number;
-      serverTime: number;
-    }
-  | { status: "in_line"; position: number; serverTime: number }
-  | { status: "sold_out" }
-  | { status: "not_started"; startsAt: number; serverTime: number }
-  | { status: "ended" }
-  | { status: "already_purchased" }
-  | { status: "rate_limited"; retryAfterMs: number }
-  | { status: "unavailable"; retryAfterMs: number; reason: "busy" | "paused" | "error" }
-  | { status: "not_found" };
+export type { BuyNowResult };
 
-/** HTTP status for each answer; the body is the answer itself. */
-export const buyNowHttpStatus = (r: BuyNowResult): number =>
-  r.status === "rate_limited"
-    ? 429
-    : r.status === "unavailable"
-      ? 503
-      : r.status === "not_found"
-        ? 404
-        : 200;
 
 /** What a call to buyNow cost: gate calls sent to Redis, and when the last reply came back. */
 export type PressCost = { redisCalls: number; replyAt: number };

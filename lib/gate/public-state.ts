@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { PublicSaleState } from "@/lib/contract/sale-api";
 import { withArming } from "./arm";
 import { gate, type SaleCounters } from "./gate";
 import { involvedOffset, observe } from "./sale-knowledge";
@@ -9,18 +10,7 @@ import { involvedOffset, observe } from "./sale-knowledge";
  * Each load also brings what lets this process answer presses itself (./sale-knowledge.ts).
  */
 
-export type PublicSaleState = {
-  id: string;
-  status: "upcoming" | "live" | "paused" | "sold_out" | "ended";
-  startsAt: string;
-  endsAt: string;
-  stock: number;
-  available: number;
-  held: number;
-  sold: number;
-  inLine: number;
-  serverTime: number;
-};
+export type { PublicSaleState };
 
 export const MICRO_TTL_MS = 200;
 

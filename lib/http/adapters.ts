@@ -1,30 +1,27 @@
-import type { ApiReply } from "./sale-api";
-
-/** Turns an ApiReply into a web Response (route handlers). */
-export function toResponse(reply: ApiReply): Response {
-  if (reply.status === 304) return new Response(null, { status: 304, headers: reply.headers });
-  return Response.json(reply.body, { status: reply.status, headers: reply.headers });
-}
+import type { Refusal } from "@/lib/contract/sale-api";
+import { refusal, REFUSAL_HEADERS, type ApiReply } from "./status";
 
 export const MAX_JSON_BYTES = 16 * 1024;
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: ApiReply };
+export type JsonBody = { ok: true; value: unknown } | { ok: false; reply: ApiReply<Refusal> };
 
-const bad = (status: number, message: string): JsonBody => ({
+/** A body refused before anything reads it; `connection: close` when the rest is not read. */
+export const badBody = (
+  httpStatus: number,
+  message: string,
+  headers: Record<string, string> = REFUSAL_HEADERS,
+): JsonBody => ({
   ok: false,
-  reply: {
-    status,
-    headers: { "cache-control": "no-store" },
-    body: { status: "invalid_request", message },
-  },
+  reply: refusal("invalid_request", message, { httpStatus, headers }),
 });
+const bad = (httpStatus: number, message: string) => badBody(httpStatus, message);
+export const TOO_BIG = `The body is larger than ${MAX_JSON_BYTES} bytes.`;
 
 /** Parses a small JSON body; anything else is a clear 4xx. */
 export function parseJsonText(contentType: string | null, text: string): JsonBody {
   if (!contentType?.toLowerCase().startsWith("application/json"))
     return bad(415, "Send the body as application/json.");
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES)
-    return bad(413, `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) return bad(413, TOO_BIG);
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
@@ -37,7 +34,7 @@ export function parseJsonText(contentType: string | null, text: string): JsonBod
  * declares no length, and `request.text()` would buffer however much a client sends.
  */
 export async function readJson(request: Request): Promise<JsonBody> {
-  const tooBig = () => bad(413, `The body is larger than ${MAX_JSON_BYTES} bytes.`);
+  const tooBig = () => bad(413, TOO_BIG);
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > MAX_JSON_BYTES) return tooBig();
   const chunks: Uint8Array[] = [];

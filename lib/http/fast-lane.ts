@@ -4,14 +4,8 @@ import { log } from "@/lib/log";
 import { requestIdFrom } from "@/lib/request-id";
 import { readJsonBody, sendReply } from "./node-adapter";
 import { CROSS_SITE_REPLY, isCrossSite } from "./same-origin";
-import {
-  getMyState,
-  getSaleState,
-  getServerTime,
-  postOrder,
-  postToken,
-  type ApiReply,
-} from "./sale-api";
+import { getMyState, getSaleState, getServerTime, postOrder, postToken } from "./sale-api";
+import { unavailable, type ApiReply } from "./status";
 
 /**
  * The fast lane: the hot sale routes answered straight from node:http, skipping Next.js's
@@ -108,16 +102,7 @@ async function answer(
     sendReply(res, await reply(route, req, requestId), requestId);
   } catch (error) {
     log.error({ err: error, url: req.url, requestId }, "fast lane: unexpected error");
-    if (!res.headersSent)
-      sendReply(
-        res,
-        {
-          status: 503,
-          headers: { "retry-after": "1", "cache-control": "no-store" },
-          body: { status: "unavailable", retryAfterMs: 1000 },
-        },
-        requestId,
-      );
+    if (!res.headersSent) sendReply(res, unavailable(), requestId);
     else res.end();
   }
 }

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
+import { unavailable } from "./status";
 
 /**
  * server.ts's hand-off to the Next.js process: every request the fast lane does not answer is
@@ -63,8 +64,9 @@ export function createNextProxy(socketPath: string, publicPort: number): NextPro
       if (res.headersSent) return void res.destroy();
       // The API's own shape for "try again shortly", so clients retry it as they retry a shed call.
       if (req.url?.startsWith("/api/")) {
-        res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
-        res.end(JSON.stringify({ status: "unavailable", retryAfterMs: 1000 }));
+        const { status, headers, body } = unavailable();
+        res.writeHead(status, { ...headers, "content-type": "application/json" });
+        res.end(JSON.stringify(body));
         return;
       }
       res.writeHead(502, { "content-type": "text/plain", "retry-after": "1" });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_JSON_BYTES, parseJsonText, type JsonBody } from "./adapters";
+import { badBody, MAX_JSON_BYTES, parseJsonText, TOO_BIG, type JsonBody } from "./adapters";
 import { REQUEST_ID_HEADER } from "@/lib/request-id";
-import type { ApiReply } from "./sale-api";
+import type { ApiReply } from "./status";
 import { API_SECURITY_HEADERS, cameOverHttps, HSTS } from "./security-headers";
 
 /** The fast lane's side of lib/http: node:http requests in, ApiReply out. */
@@ -54,17 +54,8 @@ export function sendReply(res: ServerResponse, reply: ApiReply, requestId: strin
 export function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
   return new Promise((resolve) => {
     const declared = Number(req.headers["content-length"] ?? 0);
-    const tooBig = (): JsonBody => ({
-      ok: false,
-      reply: {
-        status: 413,
-        headers: { "cache-control": "no-store", connection: "close" },
-        body: {
-          status: "invalid_request",
-          message: `The body is larger than ${MAX_JSON_BYTES} bytes.`,
-        },
-      },
-    });
+    const tooBig = (): JsonBody =>
+      badBody(413, TOO_BIG, { "cache-control": "no-store", connection: "close" });
     if (declared > MAX_JSON_BYTES) {
       req.resume();
       return resolve(tooBig());

@@ -18,7 +18,8 @@ import {
   type StateSnapshot,
 } from "@/test/support/hostile";
 import { parseJsonText } from "./adapters";
-import { getMyState, getSaleState, postOrder, postToken, type ApiReply } from "./sale-api";
+import { getMyState, getSaleState, postOrder, postToken } from "./sale-api";
+import type { ApiReply } from "./status";
 import { isUuid } from "@/lib/validation/uuid";
 
 /**

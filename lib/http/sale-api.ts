@@ -1,21 +1,32 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
 import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
 import { isCurrentSession } from "@/lib/auth/session-version";
-import { buyNowHttpStatus, type BuyNowResult } from "@/lib/gate/buy-now";
+import type {
+  BuyNowReply,
+  BuyNowResult,
+  MyStateReply,
+  OrderReply,
+  SaleStateReply,
+  ServerTimeReply,
+} from "@/lib/contract/sale-api";
 import { press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
 import { getPublicState } from "@/lib/gate/public-state";
 import { log } from "@/lib/log";
 import { redis } from "@/lib/redis/client";
-import { metrics } from "@/lib/metrics/registry";
-import { recordOutcome } from "@/lib/metrics/sale-stats";
-import { checkout, checkoutHttpStatus } from "@/lib/orders/checkout";
-import { limit } from "@/lib/ratelimit/limiter";
-import { budget } from "@/lib/resilience/bulkhead";
+import { placeOrder } from "@/lib/orders/place-order";
 import { isShed } from "@/lib/resilience/unavailable";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
 import { isUuid } from "@/lib/validation/uuid";
+import {
+  buyNowHttpStatus,
+  checkoutHttpStatus,
+  refusal,
+  reply,
+  unavailable,
+  type ApiReply,
+} from "./status";
 
 /**
  * The sale API as plain functions from a small request description to status, headers and a
@@ -34,28 +45,13 @@ export type ApiRequest = {
    */
   requestId?: string;
 };
-export type ApiReply = { status: number; headers: Record<string, string>; body: unknown };
-
-const NO_STORE = { "cache-control": "private, no-store" };
-const json = (
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = NO_STORE,
-): ApiReply => ({ status, headers, body });
-const retryAfter = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
-const unauthenticated = () =>
-  json(401, { status: "unauthenticated", message: "Sign in to take part in the sale." });
-const notFound = () => json(404, { status: "not_found", message: "No such sale." });
+const unauthenticated = () => refusal("unauthenticated", "Sign in to take part in the sale.");
+const notFound = () => refusal("not_found", "No such sale.");
 /** 503: Redis did not answer, or a lookup was shed (load, not a fault, so not logged as one). */
-function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiRequest): ApiReply {
-  const ms = isShed(error) ? error.retryAfterMs : 1000;
-  if (!isShed(error))
-    log.error({ err: error, saleId, requestId: req.requestId }, `${what}: Redis unavailable`);
-  return json(
-    503,
-    { status: "unavailable", retryAfterMs: ms },
-    { ...NO_STORE, "retry-after": retryAfter(ms) },
-  );
+function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiRequest) {
+  if (isShed(error)) return unavailable(error.retryAfterMs);
+  log.error({ err: error, saleId, requestId: req.requestId }, `${what}: Redis unavailable`);
+  return unavailable();
 }
 
 /**
@@ -64,9 +60,9 @@ function gateUnavailable(error: unknown, saleId: string, what: string, req: ApiR
  * is then vouched for by one HMAC instead of a decrypt. ApiReply's headers hold one value per
  * name, so this is the only cookie an answer may set.
  */
-function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
-  if (!session.setCookie) return reply;
-  return { ...reply, headers: { ...reply.headers, "set-cookie": session.setCookie } };
+function withSetCookie<B extends MyStateReply>(session: SessionRead, r: ApiReply<B>): ApiReply<B> {
+  if (!session.setCookie) return r;
+  return { ...r, headers: { ...r.headers, "set-cookie": session.setCookie } };
 }
 
 /**
@@ -74,7 +70,7 @@ function withSetCookie(session: SessionRead, reply: ApiReply): ApiReply {
  * a sale with nothing left to give is answered without Redis, even to ask whether the session
  * was ended since (lib/gate/press.ts).
  */
-export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply> {
+export async function postToken(saleId: string, req: ApiRequest): Promise<ApiReply<BuyNowReply>> {
   const started = performance.now();
   const screened = screenPress(saleId, req.cookie, started);
   if (screened?.status === "unauthenticated") return unauthenticated();
@@ -100,15 +96,15 @@ export async function postToken(saleId: string, req: ApiRequest): Promise<ApiRep
     // drop (the grant script does not count it either).
     if (result.status === "not_started") pressRefused(saleId, req.cookie);
   }
-  const headers: Record<string, string> = { ...NO_STORE };
-  if (result.status === "rate_limited" || result.status === "unavailable")
-    headers["retry-after"] = retryAfter(result.retryAfterMs);
   if (result.status === "not_found") return notFound();
-  return json(buyNowHttpStatus(result), result, headers);
+  return reply(buyNowHttpStatus(result), result);
 }
 
 /** GET /api/sales/{id}: public, micro-cached, CDN-cacheable for a second, with a weak ETag. */
-export async function getSaleState(saleId: string, req: ApiRequest): Promise<ApiReply> {
+export async function getSaleState(
+  saleId: string,
+  req: ApiRequest,
+): Promise<ApiReply<SaleStateReply>> {
   if (!isUuid(saleId)) return notFound();
   let entry;
   try {
@@ -123,7 +119,7 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
   };
   if (req.ifNoneMatch && req.ifNoneMatch.split(",").some((t) => t.trim() === entry.etag))
     return { status: 304, headers, body: null };
-  return json(200, entry.state, headers);
+  return reply(200, entry.state, headers);
 }
 
 /**
@@ -131,29 +127,29 @@ export async function getSaleState(saleId: string, req: ApiRequest): Promise<Api
  * never cached anywhere: the browser's countdown is set from these samples, and a cached or
  * 304-revalidated body would carry an old time.
  */
-export async function getServerTime(req: ApiRequest): Promise<ApiReply> {
+export async function getServerTime(req: ApiRequest): Promise<ApiReply<ServerTimeReply>> {
   let t: [number, number];
   try {
     t = await redis().time();
   } catch (error) {
     log.error({ err: error, requestId: req.requestId }, "server time: Redis unavailable");
-    return json(
-      503,
-      { status: "unavailable", retryAfterMs: 1000 },
-      { ...NO_STORE, "retry-after": "1" },
-    );
+    return unavailable();
   }
-  return json(200, { serverTime: Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000) });
+  return reply(200, { serverTime: Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000) });
 }
 
 /** GET /api/sales/{id}/me: the shopper's own hold (with its token) or place in line. */
-export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply> {
+export async function getMyState(saleId: string, req: ApiRequest): Promise<ApiReply<MyStateReply>> {
   const session = await readLiveSession(req.cookie, true);
   if (!session) return unauthenticated();
   return withSetCookie(session, await myState(saleId, session.user, req));
 }
 
-async function myState(saleId: string, user: SessionUser, req: ApiRequest): Promise<ApiReply> {
+async function myState(
+  saleId: string,
+  user: SessionUser,
+  req: ApiRequest,
+): Promise<ApiReply<MyStateReply>> {
   if (!isUuid(saleId)) return notFound();
   let st;
   try {
@@ -170,7 +166,7 @@ async function myState(saleId: string, user: SessionUser, req: ApiRequest): Prom
       holdId: st.hold,
       expiresAt: st.exp,
     });
-    return json(200, {
+    return reply(200, {
       ...base,
       status: "holding",
       token,
@@ -178,56 +174,31 @@ async function myState(saleId: string, user: SessionUser, req: ApiRequest): Prom
       position: st.pos ?? 0,
     });
   }
-  if (st.linePos) return json(200, { ...base, status: "in_line", position: st.linePos });
-  if ((st.bought ?? 0) > 0) return json(200, { ...base, status: "purchased" });
-  return json(200, { ...base, status: "none" });
+  if (st.linePos) return reply(200, { ...base, status: "in_line", position: st.linePos });
+  if ((st.bought ?? 0) > 0) return reply(200, { ...base, status: "purchased" });
+  return reply(200, { ...base, status: "none" });
 }
 
 /** POST /api/orders with { token } */
-export async function postOrder(req: ApiRequest): Promise<ApiReply> {
+export async function postOrder(req: ApiRequest): Promise<ApiReply<OrderReply>> {
   const user = await liveUserFromCookieHeader(req.cookie);
   if (!user) return unauthenticated();
-  const body = req.body;
-  if (
-    typeof body !== "object" ||
-    body === null ||
-    Array.isArray(body) ||
-    typeof (body as { token?: unknown }).token !== "string"
-  ) {
-    return json(400, {
-      status: "invalid_request",
-      message: 'Send JSON like { "token": "<purchase token>" }.',
-    });
+  const token = tokenOf(req.body);
+  if (token === null)
+    return refusal("invalid_request", 'Send JSON like { "token": "<purchase token>" }.');
+  const result = await placeOrder(user.id, token);
+  switch (result.status) {
+    case "rate_limited":
+      return reply(429, result);
+    case "unavailable":
+      return reply(503, result);
+    default:
+      return reply(checkoutHttpStatus(result), result);
   }
-  const rl = await limit("checkout", user.id);
-  if (!rl.ok)
-    return json(
-      429,
-      { status: "rate_limited", retryAfterMs: rl.retryAfterMs },
-      { ...NO_STORE, "retry-after": retryAfter(rl.retryAfterMs) },
-    );
-  const started = performance.now();
-  let result;
-  try {
-    // Its own budget: no crowd of presses can fill it (lib/resilience/bulkhead.ts).
-    result = await budget("checkout").run(() =>
-      checkout(user.id, (body as { token: string }).token),
-    );
-  } catch (error) {
-    if (!isShed(error)) throw error;
-    return gateUnavailable(error, "", "checkout", req);
-  }
-  const ms = performance.now() - started;
-  metrics().checkout.inc({ status: result.status });
-  metrics().checkoutSeconds.observe(ms / 1000);
-  if ("saleId" in result) recordOutcome(result.saleId, "checkout", ms);
-  const headers: Record<string, string> = { ...NO_STORE };
-  if (result.status === "unavailable") headers["retry-after"] = retryAfter(result.retryAfterMs);
-  const status =
-    result.status === "confirmed" || result.status === "received"
-      ? result.replay
-        ? 200
-        : 201
-      : checkoutHttpStatus[result.status];
-  return json(status, result, headers);
+}
+
+/** The purchase token of a `{ "token": "…" }` body, or null for any other body. */
+function tokenOf(body: unknown): string | null {
+  if (typeof body !== "object" || body === null || !("token" in body)) return null;
+  return typeof body.token === "string" ? body.token : null;
 }

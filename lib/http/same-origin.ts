@@ -1,4 +1,5 @@
-import type { ApiReply } from "./sale-api";
+import type { Refusal } from "@/lib/contract/sale-api";
+import { refusal, REFUSAL_HEADERS, toResponse, type ApiReply } from "./status";
 
 /**
  * Cross-site request refusal for every state-changing route handler and the fast lane (Next.js
@@ -32,17 +33,14 @@ export function isCrossSite(get: HeaderGet): boolean {
   }
 }
 
-export const CROSS_SITE_REPLY: ApiReply = {
-  status: 403,
-  headers: { "cache-control": "no-store" },
-  body: { status: "forbidden", message: "Cross-site request refused." },
-};
+export const CROSS_SITE_REPLY: ApiReply<Refusal> = refusal(
+  "forbidden",
+  "Cross-site request refused.",
+  { headers: REFUSAL_HEADERS },
+);
 
 /** The refusal for a web Request (route handlers), or null when it may go ahead. */
 export function crossSiteResponse(request: Request): Response | null {
   if (!isCrossSite((name) => request.headers.get(name))) return null;
-  return Response.json(CROSS_SITE_REPLY.body, {
-    status: CROSS_SITE_REPLY.status,
-    headers: CROSS_SITE_REPLY.headers,
-  });
+  return toResponse(CROSS_SITE_REPLY);
 }

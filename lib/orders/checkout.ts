@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { CheckoutResult } from "@/lib/contract/sale-api";
 import { db } from "@/db";
 import { orders } from "@/db/schema";
 import { withArming } from "@/lib/gate/arm";
@@ -19,24 +20,7 @@ import { withDeadline } from "@/lib/resilience/timeout";
  * the order later, exactly once.
  */
 
-export type CheckoutResult =
-  | { status: "confirmed" | "received"; orderId: string; saleId: string; replay: boolean }
-  | { status: "invalid_token"; message: string }
-  | { status: "expired"; message: string }
-  | { status: "forbidden"; message: string }
-  | { status: "used"; message: string }
-  | { status: "unavailable"; message: string; retryAfterMs: number };
-
-/** HTTP status for each outcome (the JSON route and the fast lane share it). */
-export const checkoutHttpStatus: Record<CheckoutResult["status"], number> = {
-  confirmed: 201,
-  received: 201,
-  invalid_token: 400,
-  expired: 410,
-  forbidden: 403,
-  used: 409,
-  unavailable: 503,
-};
+export type { CheckoutResult };
 
 /**
  * How long a checkout waits for PostgreSQL before leaving the order to the outbox worker and

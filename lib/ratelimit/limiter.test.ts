@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
+import { reply, toResponse } from "@/lib/http/status";
 import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
 import { createLimiter, limit, limiterFor, type LimitResult } from "./limiter";
 import { durationMs, POLICIES, type LimiterPolicy } from "./policies";
-import { rateLimitedResponse } from "./response";
 
 /** Named policies on the real Redis: exact counts, Retry-After, and what an outage does. */
 
@@ -71,7 +71,9 @@ describe("rate limiter", () => {
     expect(Math.abs(denied.retryAfterMs - (denied.reset - now))).toBeLessThan(1_000);
     expect(denied.retryAfterMs).toBeLessThanOrEqual(windowMs);
 
-    const res = rateLimitedResponse(denied);
+    const rateLimited = (retryAfterMs: number) =>
+      toResponse(reply(429, { status: "rate_limited", retryAfterMs }));
+    const res = rateLimited(denied.retryAfterMs);
     expect(res.status).toBe(429);
     const header = Number(res.headers.get("Retry-After"));
     expect(header).toBe(Math.max(1, Math.ceil(denied.retryAfterMs / 1000)));
@@ -79,7 +81,7 @@ describe("rate limiter", () => {
     expect(res.headers.get("Content-Type")).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ status: "rate_limited", retryAfterMs: denied.retryAfterMs });
     // Never "Retry-After: 0", which would invite an immediate retry.
-    expect(rateLimitedResponse({ retryAfterMs: 0 }).headers.get("Retry-After")).toBe("1");
+    expect(rateLimited(0).headers.get("Retry-After")).toBe("1");
   });
 
   describe("Redis unreachable", () => {

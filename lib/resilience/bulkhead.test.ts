@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { budget, BUDGETS, bulkhead, bulkheadStats, configureBudgets } from "./bulkhead";
-import { retryAfterSeconds, unavailableResponse } from "./http";
+import { retryAfterSeconds, unavailableResponse } from "@/lib/http/status";
 import { isShed, isUnavailable, Shed } from "./unavailable";
 
 /** Budgets are per process and hold no I/O, so these tests need neither Redis nor PostgreSQL. */
@@ -79,11 +79,13 @@ describe("bulkhead", () => {
   });
 
   it("answers a shed call with 503 and Retry-After in whole seconds (at least 1)", async () => {
-    const res = unavailableResponse(new Shed("gate", 1_200));
+    const res = unavailableResponse(new Shed("gate", 1_200).retryAfterMs);
     expect(res.status).toBe(503);
     expect(res.headers.get("Retry-After")).toBe("2");
     expect(await res.json()).toEqual({ status: "unavailable", retryAfterMs: 1_200 });
-    expect(unavailableResponse(new Shed("gate", 200)).headers.get("Retry-After")).toBe("1");
+    expect(unavailableResponse(new Shed("gate", 200).retryAfterMs).headers.get("Retry-After")).toBe(
+      "1",
+    );
     expect([0, 1, 999, 1_000, 1_001].map(retryAfterSeconds)).toEqual([1, 1, 1, 1, 2]);
     expect(isUnavailable(new Shed("gate", 1))).toBe(true);
     expect(isUnavailable(new Error("other"))).toBe(false);

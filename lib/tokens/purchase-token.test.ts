@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { gate } from "@/lib/gate/gate";
 import { postOrder, postToken } from "@/lib/http/sale-api";
-import { checkout, checkoutHttpStatus, type CheckoutResult } from "@/lib/orders/checkout";
+import { checkoutHttpStatus } from "@/lib/http/status";
+import { checkout, type CheckoutResult } from "@/lib/orders/checkout";
 import { createLiveSale, createUsers } from "@/test/support/fixtures";
 import { sessionCookieFor, snapshotSale, type StateSnapshot } from "@/test/support/hostile";
 import { signPurchaseToken, verifyPurchaseToken } from "./purchase-token";
@@ -51,13 +52,11 @@ async function buyer(saleId: string, userId: string): Promise<Party> {
 /** Checkout as the JSON route answers it: the HTTP status and the body's status word. */
 async function attempt(who: Party, token: unknown) {
   const r: CheckoutResult = await checkout(who.id, token);
-  const http =
-    r.status === "confirmed" || r.status === "received"
-      ? r.replay
-        ? 200
-        : 201
-      : checkoutHttpStatus[r.status];
-  return { http, status: r.status, message: "message" in r ? r.message : undefined };
+  return {
+    http: checkoutHttpStatus(r),
+    status: r.status,
+    message: "message" in r ? r.message : undefined,
+  };
 }
 
 const unchanged = async () => {

@@ -1,5 +1,6 @@
 import { crossSiteResponse } from "@/lib/http/same-origin";
-import { readJson, toResponse } from "@/lib/http/adapters";
+import { readJson } from "@/lib/http/adapters";
+import { toResponse } from "@/lib/http/status";
 import { postOrder } from "@/lib/http/sale-api";
 import { withRequestId } from "@/lib/request-id";
 

@@ -1,6 +1,7 @@
 import { deleteOrphanImages, imageUrl, insertImage } from "@/db/admin-queries";
 import { checkImage, IMAGE_MAX_BYTES } from "@/lib/admin/image";
 import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
+import type { ImageUploadReply } from "@/lib/contract/admin-api";
 import { crossSiteResponse } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
  * saves the returned id. (A server action could not take it: they accept 1 MB bodies.)
  */
 
-const json = (body: unknown, status: number) =>
+const json = (body: ImageUploadReply, status: number) =>
   Response.json(body, { status, headers: { "cache-control": "no-store" } });
 const refuse = (error: string, status = 400) =>
   json({ status: "invalid", fieldErrors: { imageId: error } }, status);

@@ -1,4 +1,4 @@
-import { toResponse } from "@/lib/http/adapters";
+import { toResponse } from "@/lib/http/status";
 import { getSaleState } from "@/lib/http/sale-api";
 import { withRequestId } from "@/lib/request-id";
 

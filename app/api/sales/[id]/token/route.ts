@@ -1,5 +1,5 @@
 import { crossSiteResponse } from "@/lib/http/same-origin";
-import { toResponse } from "@/lib/http/adapters";
+import { toResponse } from "@/lib/http/status";
 import { postToken } from "@/lib/http/sale-api";
 import { withRequestId } from "@/lib/request-id";
 

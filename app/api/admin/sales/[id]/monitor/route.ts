@@ -1,8 +1,10 @@
 import { getSaleForAdmin, saleOrderTotals } from "@/db/admin-queries";
 import { isUuid } from "@/lib/validation/uuid";
-import { saleReport, type MonitorReply } from "@/lib/admin/sale-report";
+import { saleReport } from "@/lib/admin/sale-report";
+import type { GateView, MonitorReply } from "@/lib/contract/admin-api";
 import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
 import { gate } from "@/lib/gate/gate";
+import { unavailableResponse } from "@/lib/http/status";
 import { log } from "@/lib/log";
 import { readSaleSeries, readSaleSeriesSince } from "@/lib/metrics/sale-series";
 import { recordStock } from "@/lib/metrics/sale-stats";
@@ -33,8 +35,17 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     const full = since === null || over;
     const series = full ? await readSaleSeries(id) : await readSaleSeriesSince(id, since);
     const armed = state.s === "ok" ? state : null;
+    const gateView: GateView | null = armed && {
+      phase: armed.phase,
+      now: armed.now,
+      stock: armed.stock,
+      avail: armed.avail,
+      held: armed.held,
+      sold: armed.sold,
+      line: armed.line,
+    };
     const reply: MonitorReply = {
-      state,
+      gate: gateView,
       series,
       full,
       ...totals,
@@ -60,9 +71,6 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return Response.json(reply, { headers: noStore });
   } catch (error) {
     log.warn({ err: error, saleId: id }, "admin monitor: a source did not answer");
-    return Response.json(
-      { status: "unavailable", message: "The monitor's data sources did not answer." },
-      { status: 503, headers: { ...noStore, "retry-after": "1" } },
-    );
+    return unavailableResponse();
   }
 }
