@@ -1,5 +1,6 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
-import type { SessionRead, SessionUser } from "@/lib/auth/session-cookie";
+import type { SessionUser } from "@/lib/auth/session-claims";
+import type { SessionRead } from "@/lib/auth/session-cookie";
 import { buyNowHttpStatus, isUuid, type BuyNowResult } from "@/lib/gate/buy-now";
 import { press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
