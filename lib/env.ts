@@ -87,6 +87,12 @@ const schema = z
       .regex(/^[A-Za-z0-9:_-]*$/, "letters, digits, ':', '_' and '-' only")
       .default("stp:"),
     AUTH_SECRET: secret.optional(),
+    /**
+     * How the sale routes decrypt the session cookie and MAC lane tickets (lib/auth/session-crypto.ts):
+     * "hand" (our node:crypto code) or "library" (next-auth/jwt's decode, createHmac). Same cache
+     * in front of both; for measuring one against the other.
+     */
+    SESSION_DECODER: z.enum(["hand", "library"]).default("hand"),
     /** Bearer token for /api/metrics; unset means the endpoint answers 404. */
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     TOKEN_SECRET: secret.optional(),

@@ -1,7 +1,8 @@
-import { hkdfSync, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { Role } from "@/db/schema";
 import { MAC_32_PATTERN } from "@/lib/crypto/base64url";
-import { HmacKey } from "@/lib/crypto/hmac";
+import { hasExpired } from "./session-claims";
+import { configuredCrypto, type SessionCrypto } from "./session-crypto";
 
 /**
  * Lane tickets: a signed (not encrypted) stand-in for the Auth.js session on the hot sale
@@ -12,7 +13,8 @@ import { HmacKey } from "@/lib/crypto/hmac";
  * The sale panel's `/me` sends a ticket back as a cookie when the request came without one that
  * fits (lib/auth/session-cookie.ts readSession); the browser sends it with its presses, polls
  * and checkout, to any instance. The ticket says who (the session's `sub` and role) and until
- * when, and its MAC (keyed from AUTH_SECRET with HKDF, a key of its own) also covers
+ * when (./session-claims.ts's rule), and its MAC (./session-crypto.ts: HMAC-SHA-256 keyed from
+ * AUTH_SECRET with HKDF, a key of its own) also covers
  * - the session cookie's name, so a ticket made for one cookie never vouches for another;
  * - the session cookie's authentication tag (the JWE's last part, itself a MAC over the whole
  *   encrypted session): a ticket counts only next to the very session it was made from. When
@@ -55,30 +57,6 @@ export const TICKET_COOKIES = ["stampede.lane", "__Secure-stampede.lane"] as con
 export const ticketCookieName = (sessionCookieName: string): string =>
   sessionCookieName.startsWith("__Secure-") ? TICKET_COOKIES[1] : TICKET_COOKIES[0];
 
-const keys = new Map<string, HmacKey>();
-function keyFor(secret: string): HmacKey {
-  let key = keys.get(secret);
-  if (!key) {
-    const raw = hkdfSync("sha256", secret, "stampede.lane", "Stampede lane ticket", 32);
-    key = new HmacKey("sha256", new Uint8Array(raw));
-    if (keys.size >= 8) keys.clear(); // one secret in practice; a few in tests
-    keys.set(secret, key);
-  }
-  return key;
-}
-
-/** The MAC over `<cookie name>|<tag>|<body>`, written straight into the key's buffer. */
-function mac(secret: string, sessionCookieName: string, tag: string, body: string): Buffer {
-  const key = keyFor(secret);
-  const m = key.into(sessionCookieName.length + tag.length + body.length + 2);
-  let n = m.write(sessionCookieName, 0, "latin1");
-  m[n++] = 0x7c;
-  n += m.write(tag, n, "latin1");
-  m[n++] = 0x7c;
-  n += m.write(body, n, "latin1");
-  return key.of(n);
-}
-
 /** The session cookie's authentication tag, or null when the value is no compact JWE. */
 function sessionTag(sessionValue: string): string | null {
   const dot = sessionValue.length - TAG_CHARS - 1;
@@ -98,6 +76,7 @@ export function issueTicket(
   secret: string,
   expS: number,
   now = Date.now(),
+  crypto: SessionCrypto = configuredCrypto(),
 ): Ticket | null {
   const tag = sessionTag(sessionValue);
   const exp = Math.min(Math.floor(expS), Math.floor(now / 1000) + TICKET_MAX_S);
@@ -105,7 +84,7 @@ export function issueTicket(
   if (!tag || maxAgeS <= 0) return null;
   const body = `${user.id}.${user.role === "merchant" ? "m" : "s"}.${user.sv ?? 0}.${exp}`;
   if (!TICKET_BODY.test(body)) return null;
-  const macText = mac(secret, sessionCookieName, tag, body).toString("base64url");
+  const macText = crypto.ticketMac(secret, sessionCookieName, tag, body).toString("base64url");
   return { value: `${body}.${macText}`, maxAgeS, mac: macText };
 }
 
@@ -120,6 +99,7 @@ export function userFromTicket(
   sessionValue: string,
   secret: string,
   now = Date.now(),
+  crypto: SessionCrypto = configuredCrypto(),
 ): TicketUser | null {
   if (ticket.length > MAX_TICKET_CHARS) return null;
   const m = TICKET.exec(ticket);
@@ -133,12 +113,12 @@ export function userFromTicket(
     string,
     string,
   ];
-  if (Number(exp) * 1000 <= now) return null;
+  if (hasExpired(Number(exp), now)) return null;
   const tag = sessionTag(sessionValue);
   if (!tag) return null;
   const given = Buffer.from(macText, "base64url");
   if (given.length !== 32) return null; // cannot happen after the pattern
-  if (!timingSafeEqual(mac(secret, sessionCookieName, tag, body), given)) return null;
+  if (!timingSafeEqual(crypto.ticketMac(secret, sessionCookieName, tag, body), given)) return null;
   return { id, role: role === "m" ? "merchant" : "shopper", sv: Number(sv) };
 }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
 import { readLiveSession } from "./live-session";
+import { keptSession } from "./session-cache";
 import {
   currentVersion,
   endAllSessions,
@@ -47,5 +49,17 @@ describe("session versions", () => {
     const forged = ticket.replace(`.s.0.`, `.s.1.`);
     expect(forged).not.toBe(ticket);
     expect(await readLiveSession(`${header}; ${forged}`)).toBeNull();
+  });
+
+  it("a kept session found ended is dropped from the kept ones", async () => {
+    const user = randomUUID();
+    const header = await sessionCookieFor(user);
+    const [name = "", value = ""] = header.split("=");
+    const kept = () => keptSession(value, name, env().AUTH_SECRET, Date.now());
+    expect(await readLiveSession(header)).not.toBeNull();
+    expect(kept()?.user.id).toBe(user);
+    await endAllSessions(user);
+    expect(await readLiveSession(header)).toBeNull();
+    expect(kept()).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { liveUserFromCookieHeader, readLiveSession } from "@/lib/auth/live-session";
-import { readSession, type SessionRead, type SessionUser } from "@/lib/auth/session-cookie";
+import type { SessionUser } from "@/lib/auth/session-claims";
+import { readSession, type SessionRead } from "@/lib/auth/session-cookie";
 import { isCurrentSession } from "@/lib/auth/session-version";
 import type {
   BuyNowReply,
@@ -77,7 +78,7 @@ export async function postToken(saleId: string, req: ApiRequest): Promise<ApiRep
   let result: BuyNowResult;
   if (screened) result = screened;
   else {
-    const user = readSession(req.cookie)?.user;
+    const user = (await readSession(req.cookie))?.user;
     const pressed = user
       ? await press(
           saleId,

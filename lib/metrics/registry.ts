@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { dbHandle } from "@/db";
-import { sessionReads, SESSIONS_MAX } from "@/lib/auth/session-cookie";
+import { SESSIONS_MAX } from "@/lib/auth/session-cache";
+import { sessionReads } from "@/lib/auth/session-reads";
 import { cacheStats } from "@/lib/cache/stats";
 import { pressWork } from "@/lib/gate/press-work";
 import { publicStateStats } from "@/lib/gate/public-state";

@@ -1,4 +1,4 @@
-import { parseCookies } from "@/lib/auth/session-cookie";
+import { parseCookies, SESSION_COOKIES } from "@/lib/auth/cookie-header";
 import { scriptLimit } from "./limiter";
 
 /**
@@ -11,10 +11,9 @@ import { scriptLimit } from "./limiter";
  *
  * The same sliding window as the grant script's (lib/gate/lua/): the previous fixed window's
  * count weighted by its overlap, plus the current one's; a refused press is not counted.
- * Bounded by two generations of SLOTS_MAX / 2, as kept sessions are.
+ * Bounded by two generations of SLOTS_MAX / 2.
  */
 
-const SESSION_COOKIES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
 /** A JWE tag: 43 base64url characters (HMAC-SHA-512 cut to 32 bytes). */
 const TAG_CHARS = 43;
 
