@@ -22,7 +22,6 @@ import { isUuid } from "@/lib/validation/uuid";
 
 export type { BuyNowResult };
 
-
 /** What a call to buyNow cost: gate calls sent to Redis, and when the last reply came back. */
 export type PressCost = { redisCalls: number; replyAt: number };
 

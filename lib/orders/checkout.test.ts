@@ -1,4 +1,3 @@
-import { replaceProcessSingleton } from "@/lib/singleton";
 import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
 import { SignJWT } from "jose";
