@@ -1,7 +1,7 @@
-import { Pool } from "undici";
+import { LeanPool } from "./lean-http";
 
 /**
- * The herd's one HTTP client: an undici Pool of keep-alive connections to the target, with at
+ * The herd's one HTTP client: keep-alive connections to the target (./lean-http.ts), with at
  * most `connections` requests in flight. Requests past that wait in a FIFO here (not inside
  * undici), so the wait is measured: it is time a shopper spent queued in *our* client.
  */
@@ -27,7 +27,7 @@ export type EndpointCounts = { statuses: Record<string, number>; total: number; 
 export type ClientOptions = { connections: number; timeoutMs: number };
 
 export class HerdClient {
-  private readonly pool: Pool;
+  private readonly pool: LeanPool;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private waitHead = 0;
@@ -43,14 +43,7 @@ export class HerdClient {
     readonly origin: string,
     private readonly options: ClientOptions,
   ) {
-    this.pool = new Pool(origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: { timeout: options.timeoutMs },
-    });
+    this.pool = new LeanPool(origin, options.timeoutMs);
     this.counts = Object.fromEntries(
       ENDPOINTS.map((e) => [e, { statuses: {}, total: 0, errors: 0 }]),
     ) as unknown as Record<Endpoint, EndpointCounts>;
@@ -103,26 +96,22 @@ export class HerdClient {
     let reply: Reply;
     const sentAt = performance.now();
     try {
-      const res = await this.pool.request({ origin: this.origin, method, path, headers, body });
+      const res = await this.pool.request(method, path, headers, body);
       let parsed: Record<string, unknown> | null = null;
-      if (res.statusCode === 304 || res.statusCode === 204) await res.body.dump();
-      else {
-        const text = await res.body.text();
-        if (text.length > 0 && (text.charCodeAt(0) === 123 || text.charCodeAt(0) === 91)) {
-          try {
-            const v: unknown = JSON.parse(text);
-            if (v && typeof v === "object" && !Array.isArray(v))
-              parsed = v as Record<string, unknown>;
-          } catch {
-            parsed = null;
-          }
+      const text = res.body;
+      if (text.length > 0 && (text.charCodeAt(0) === 123 || text.charCodeAt(0) === 91)) {
+        try {
+          const v: unknown = JSON.parse(text);
+          if (v && typeof v === "object" && !Array.isArray(v))
+            parsed = v as Record<string, unknown>;
+        } catch {
+          parsed = null;
         }
       }
-      reply = { status: res.statusCode, body: parsed, ms: performance.now() - sentAt };
+      reply = { status: res.status, body: parsed, ms: performance.now() - sentAt };
       const ra = res.headers["retry-after"];
-      if (typeof ra === "string" && ra !== "") reply.retryAfterMs = Number(ra) * 1000;
-      const etag = res.headers.etag;
-      if (typeof etag === "string") reply.etag = etag;
+      if (ra !== undefined && ra !== "") reply.retryAfterMs = Number(ra) * 1000;
+      if (res.headers.etag !== undefined) reply.etag = res.headers.etag;
       const set = res.headers["set-cookie"];
       if (set !== undefined) {
         const ticket = laneTicket(set);
@@ -144,8 +133,8 @@ export class HerdClient {
 
   /** Plain GET outside the herd's accounting (metrics scrapes, set-up checks). */
   async getText(path: string, headers?: Record<string, string>) {
-    const res = await this.pool.request({ origin: this.origin, method: "GET", path, headers });
-    return { status: res.statusCode, text: await res.body.text() };
+    const res = await this.pool.request("GET", path, headers);
+    return { status: res.status, text: res.body };
   }
 
   async close() {
