@@ -13,7 +13,7 @@ export async function readLiveSession(
   header: string | null | undefined,
   sendTicket = false,
 ): Promise<SessionRead | null> {
-  const read = await readSession(header, sendTicket);
+  const read = await readSession(header, { sendTicket });
   if (!read) return null;
   if (await isCurrentSession(read.user.id, read.user.sv)) return read;
   forgetSessionOf(header);

@@ -22,7 +22,7 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
   it("a decrypt sends a ticket back; the session kept, the ticket coming back costs no new one", async () => {
     const jwe = sealNow({ sub: "panel", exp: inAnHour() });
     const before = counts();
-    const first = await readSession(`${SALT}=${jwe}`, true);
+    const first = await readSession(`${SALT}=${jwe}`, { sendTicket: true });
     const ticket = ticketOf(first?.setCookie);
     expect(first?.user).toEqual({ id: "panel", role: "shopper", sv: 0 });
     expect(first?.setCookie).toMatch(/; Path=\/api\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
@@ -32,11 +32,15 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
       sv: 0,
     });
     // The browser sends it back: found kept, nothing new to send.
-    expect(await readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`, true)).toEqual({
+    expect(
+      await readSession(`${SALT}=${jwe}; stampede.lane=${ticket}`, { sendTicket: true }),
+    ).toEqual({
       user: first!.user,
     });
     // A client that does not keep it is sent one again by /me; a press never sends one.
-    expect(ticketOf((await readSession(`${SALT}=${jwe}`, true))?.setCookie)).toBe(ticket);
+    expect(ticketOf((await readSession(`${SALT}=${jwe}`, { sendTicket: true }))?.setCookie)).toBe(
+      ticket,
+    );
     expect(await readSession(`${SALT}=${jwe}`)).toEqual({ user: first!.user });
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 3, ticketed: 0, refused: 0 });
   });
@@ -46,6 +50,19 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     const read = await readSession(`${SALT}=${sealNow({ sub: "script", exp: inAnHour() })}`);
     expect(read).toEqual({ user: { id: "script", role: "shopper", sv: 0 } });
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 0, ticketed: 0, refused: 0 });
+  });
+
+  it("a read with keep: false decrypts and keeps nothing, so the next read decrypts again", async () => {
+    const header = `${SALT}=${sealNow({ sub: "told-sold-out", exp: inAnHour() })}`;
+    const before = counts();
+    expect(await readSession(header, { keep: false })).toEqual({
+      user: { id: "told-sold-out", role: "shopper", sv: 0 },
+    });
+    expect(sessionReads.kept).toBe(before.kept);
+    expect((await readSession(header))?.user.id).toBe("told-sold-out");
+    expect(delta(before)).toEqual({ decrypted: 2, remembered: 0, ticketed: 0, refused: 0 });
+    expect((await readSession(header, { keep: false }))?.user.id).toBe("told-sold-out");
+    expect(delta(before)).toEqual({ decrypted: 2, remembered: 1, ticketed: 0, refused: 0 });
   });
 
   it("a session this process never read, with its ticket, is vouched for by the ticket alone", async () => {
@@ -69,7 +86,7 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     expect(await readSession(`stampede.lane=${t}`)).toBeNull();
     // Someone else signed in on this browser: their session, the old ticket.
     const next = sealNow({ sub: "next-user", exp });
-    const read = await readSession(`${SALT}=${next}; stampede.lane=${t}`, true);
+    const read = await readSession(`${SALT}=${next}; stampede.lane=${t}`, { sendTicket: true });
     expect(read?.user).toEqual({ id: "next-user", role: "shopper", sv: 0 });
     expect(userFromTicket(ticketOf(read?.setCookie)!, SALT, next, secret())?.id).toBe("next-user");
     // A forged session (another's tag) beside a real ticket for the owner's: refused.
@@ -130,7 +147,7 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const exp = Math.floor(Date.now() / 1000) + 7 * 24 * 3600; // longer than a ticket lives
     const jwe = sealNow({ sub: "roaming", exp });
-    const mine = await readSession(`${SALT}=${jwe}`, true); // kept here, with this process's ticket
+    const mine = await readSession(`${SALT}=${jwe}`, { sendTicket: true }); // kept here, with this process's ticket
     vi.setSystemTime(Date.now() + 5_000); // another instance made its ticket 5 s later
     const theirs = issueTicket(
       { id: "roaming", role: "shopper", sv: 0 },
@@ -141,16 +158,19 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     )!;
     expect(ticketOf(mine?.setCookie)).not.toBe(theirs.value);
     const before = counts();
-    expect(await readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true)).toEqual({
+    expect(
+      await readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, { sendTicket: true }),
+    ).toEqual({
       user: { id: "roaming", role: "shopper", sv: 0 },
     });
     expect(
-      (await readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, true))?.setCookie,
+      (await readSession(`${SALT}=${jwe}; stampede.lane=${theirs.value}`, { sendTicket: true }))
+        ?.setCookie,
     ).toBe(undefined);
     // A made-up one is replaced.
     const made = `${theirs.value.slice(0, -1)}${theirs.value.endsWith("A") ? "E" : "A"}`;
     expect(
-      (await readSession(`${SALT}=${jwe}; stampede.lane=${made}`, true))?.setCookie,
+      (await readSession(`${SALT}=${jwe}; stampede.lane=${made}`, { sendTicket: true }))?.setCookie,
     ).toBeDefined();
     expect(delta(before)).toEqual({ decrypted: 0, remembered: 3, ticketed: 0, refused: 0 });
   });
@@ -175,17 +195,20 @@ describe("readSession and lane tickets (./lane-ticket.ts)", () => {
     )!;
     vi.setSystemTime((exp - 1800) * 1000);
     const before = counts();
-    const read = await readSession(`${SALT}=${jwe}; stampede.lane=${soon.value}`, true);
+    const read = await readSession(`${SALT}=${jwe}; stampede.lane=${soon.value}`, {
+      sendTicket: true,
+    });
     expect(read?.user.id).toBe("late");
     expect(read?.setCookie).toContain("Max-Age=1800;");
     expect(
-      (await readSession(`${SALT}=${jwe}; stampede.lane=${foreign.value}`, true))?.setCookie,
+      (await readSession(`${SALT}=${jwe}; stampede.lane=${foreign.value}`, { sendTicket: true }))
+        ?.setCookie,
     ).toBeDefined();
     expect(delta(before)).toEqual({ decrypted: 1, remembered: 1, ticketed: 0, refused: 0 });
   });
 
   it("a session without exp gets no ticket (and is not kept)", async () => {
-    const read = await readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`, true);
+    const read = await readSession(`${SALT}=${sealNow({ sub: "no-exp" })}`, { sendTicket: true });
     expect(read).toEqual({ user: { id: "no-exp", role: "shopper", sv: 0 } });
   });
 });

@@ -44,10 +44,17 @@ const configuredKeys = (): SessionKeys => ({
  * (`/api/auth/session`), so its presses, retries and checkout that follow carry a ticket that
  * fits. Presses do not hand tickets out: a client that never reads `/me` (a script) sends no
  * ticket back anyway, and would only pay for one it drops.
+ *
+ * `keep: false`: a decrypted session is not kept. A press this process answers without Redis
+ * (a sale with nothing left) needs the user once, to tell a holder from everyone else; keeping
+ * a hundred thousand sessions told "sold out" would cost each press a cache insert and the
+ * process their memory, for requests that do not come back.
  */
+export type ReadOptions = { sendTicket?: boolean; keep?: boolean };
+
 export async function readSession(
   header: string | null | undefined,
-  sendTicket = false,
+  { sendTicket = false, keep = true }: ReadOptions = {},
   keys: SessionKeys = configuredKeys(),
 ): Promise<SessionRead | null> {
   const cookies = parseCookies(header);
@@ -89,6 +96,7 @@ export async function readSession(
   countRead("decrypted");
   const { user, expS } = session;
   if (expS === undefined) return { user }; // never kept, and no ticket
+  if (!keep && !sendTicket) return { user };
   const entry: KeptSession = {
     user,
     expS,

@@ -9,6 +9,7 @@ import { saleKeys } from "@/lib/redis/keys";
 import { createLiveSale, sleep } from "@/test/support/fixtures";
 import { sessionCookieFor } from "@/test/support/hostile";
 import { endAllSessions } from "@/lib/auth/session-version";
+import { sessionReads } from "@/lib/auth/session-reads";
 import { gate } from "./gate";
 import { lineCapFor } from "./lua/sale";
 import { pressWork } from "./press-work";
@@ -93,8 +94,11 @@ describe("a sale with nothing left to give is answered by the instance", () => {
       expect((await pressAs(sale.id, b)).body.status).toBe("already_purchased");
     for (const w of waiting) expect((await pressAs(sale.id, w)).body.status).toBe("sold_out");
     const stranger = randomUUID();
+    const kept = sessionReads.kept;
     expect((await pressAs(sale.id, stranger)).body.status).toBe("sold_out");
     expect(await reachedRedis(sale.id, stranger)).toBe(false);
+    // Told once and for all: the session was read for the answer, not kept.
+    expect(sessionReads.kept).toBe(kept);
   });
 
   it("a session ended since is refused on the way to Redis, and answered like anyone on the local path", async () => {

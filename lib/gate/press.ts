@@ -38,6 +38,12 @@ function early(
   return result;
 }
 
+/** Whether presses for the sale are answered here for now (but for shoppers involved in it). */
+export function answersLocally(saleId: string): boolean {
+  const v = isUuid(saleId) ? verdict(saleId) : null;
+  return v === "sold_out" || v === "ended";
+}
+
 /** The answer a press gets before its session is read, or null to go on. */
 export function screenPress(
   saleId: string,

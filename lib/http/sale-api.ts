@@ -10,7 +10,7 @@ import type {
   SaleStateReply,
   ServerTimeReply,
 } from "@/lib/contract/sale-api";
-import { press, pressRefused, screenPress } from "@/lib/gate/press";
+import { answersLocally, press, pressRefused, screenPress } from "@/lib/gate/press";
 import { withArming } from "@/lib/gate/arm";
 import { gate } from "@/lib/gate/gate";
 import { getPublicState } from "@/lib/gate/public-state";
@@ -78,7 +78,8 @@ export async function postToken(saleId: string, req: ApiRequest): Promise<ApiRep
   let result: BuyNowResult;
   if (screened) result = screened;
   else {
-    const user = (await readSession(req.cookie))?.user;
+    // A sale this process answers itself needs the shopper once, not kept (readSession).
+    const user = (await readSession(req.cookie, { keep: !answersLocally(saleId) }))?.user;
     const pressed = user
       ? await press(
           saleId,
