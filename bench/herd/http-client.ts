@@ -2,8 +2,8 @@ import { LeanPool } from "./lean-http";
 
 /**
  * The herd's one HTTP client: keep-alive connections to the target (./lean-http.ts), with at
- * most `connections` requests in flight. Requests past that wait in a FIFO here (not inside
- * undici), so the wait is measured: it is time a shopper spent queued in *our* client.
+ * most `connections` requests in flight. Requests past that wait in a FIFO here, so the wait
+ * is measured: it is time a shopper spent queued in *our* client.
  */
 
 export const ENDPOINTS = ["poll", "monitor", "panel", "buy", "me", "order"] as const;
