@@ -1,0 +1,38 @@
+import { Readable } from "node:stream";
+
+/**
+ * A message body that ends only when asked to go on after it: `beforeEnd` runs once the SMTP
+ * connection has taken the whole body and asks for more, and the stream ends right after it, in
+ * the same turn of the event loop. nodemailer's SMTP connection then writes the final "." (it
+ * pipes the message only once the server has accepted the envelope and said 354).
+ * The high-water mark is the body's size, so the second read comes only when the consumer has
+ * taken the body, not early to fill a buffer.
+ */
+export class FinalDot extends Readable {
+  private given = false;
+  private ended = false;
+
+  constructor(
+    private readonly body: Buffer,
+    private readonly beforeEnd: () => void,
+  ) {
+    super({ highWaterMark: Math.max(1, body.length) });
+  }
+
+  override _read() {
+    if (!this.given) {
+      this.given = true;
+      this.push(this.body);
+      return;
+    }
+    if (this.ended) return;
+    this.ended = true;
+    this.beforeEnd();
+    this.push(null);
+  }
+
+  /** Whether `beforeEnd` ran: past this point the server may have the whole message. */
+  get reachedEnd() {
+    return this.ended;
+  }
+}
