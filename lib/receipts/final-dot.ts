@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 export class FinalDot extends Readable {
   private given = false;
   private ended = false;
+  private committing = false;
 
   constructor(
     private readonly body: Buffer,
@@ -27,12 +28,18 @@ export class FinalDot extends Readable {
     }
     if (this.ended) return;
     this.ended = true;
-    this.beforeEnd();
-    this.push(null);
+    // The consumer has taken the body, but its pipes write it to the socket in the ticks that
+    // follow: wait for them, so that only the "." is left to write after `beforeEnd`.
+    setImmediate(() => {
+      if (this.destroyed) return;
+      this.committing = true;
+      this.beforeEnd();
+      this.push(null);
+    });
   }
 
   /** Whether `beforeEnd` ran: past this point the server may have the whole message. */
   get reachedEnd() {
-    return this.ended;
+    return this.committing;
   }
 }
