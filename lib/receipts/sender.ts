@@ -152,8 +152,9 @@ export function createReceiptSender(o: ReceiptSenderOptions) {
       try {
         outcome = await deliverOne(lane, client);
       } catch (error) {
+        // SMTP failures are handled inside deliverOne: what escapes is PostgreSQL's.
         broken = true;
-        outcome = { stop: describeFailure(s, error as SmtpFailure) };
+        outcome = { stop: `PostgreSQL failed while sending receipts: ${(error as Error).message}` };
       } finally {
         client.release(broken);
       }
