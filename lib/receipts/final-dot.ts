@@ -1,17 +1,16 @@
 import { Readable } from "node:stream";
 
 /**
- * A message body that ends only when asked to go on after it: `beforeEnd` runs once the SMTP
- * connection has taken the whole body and asks for more, and the stream ends right after it, in
- * the same turn of the event loop. nodemailer's SMTP connection then writes the final "." (it
- * pipes the message only once the server has accepted the envelope and said 354).
- * The high-water mark is the body's size, so the second read comes only when the consumer has
- * taken the body, not early to fill a buffer.
+ * A message body that ends only when asked to go on after it: once the SMTP connection has taken
+ * the whole body and written it out, `beforeEnd` runs, and the stream ends right after it, so
+ * nodemailer's SMTP connection writes the final "." in that same turn of the event loop (it pipes
+ * the message only once the server has accepted the envelope and said 354). The high-water mark
+ * is the body's size, so the second read comes only when the consumer has taken the body, not
+ * early to fill a buffer.
  */
 export class FinalDot extends Readable {
   private given = false;
   private ended = false;
-  private committing = false;
 
   constructor(
     private readonly body: Buffer,
@@ -32,14 +31,8 @@ export class FinalDot extends Readable {
     // follow: wait for them, so that only the "." is left to write after `beforeEnd`.
     setImmediate(() => {
       if (this.destroyed) return;
-      this.committing = true;
       this.beforeEnd();
       this.push(null);
     });
-  }
-
-  /** Whether `beforeEnd` ran: past this point the server may have the whole message. */
-  get reachedEnd() {
-    return this.committing;
   }
 }
