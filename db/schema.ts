@@ -176,3 +176,35 @@ export const orders = pgTable(
 );
 export type Order = InferSelectModel<typeof orders>;
 export type NewOrder = InferInsertModel<typeof orders>;
+
+/**
+ * One receipt email per order, written in the order's transaction and sent by the outbox
+ * worker (lib/receipts/sender.ts). A sender takes a `pending` row under a row lock and marks it
+ * `sent` in that same transaction, committed as the message's final "." goes out: the lock is the
+ * claim, and a worker that dies mid-send gives it back when PostgreSQL drops its connection.
+ */
+export const receipts = pgTable(
+  "receipts",
+  {
+    orderId: uuid("order_id")
+      .primaryKey()
+      .references(() => orders.id),
+    /** Derived from the order id, so a resend after a crash carries the same Message-ID. */
+    messageId: text("message_id").notNull().unique(),
+    status: text("status", { enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    recipient: text("recipient"),
+    lastError: text("last_error"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("receipts_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+export type Receipt = InferSelectModel<typeof receipts>;

@@ -146,6 +146,31 @@ const schema = z
     FAST_LANE_PROCESSES: z.coerce.number().int().min(1).max(256).optional(),
     /** Holds shorter than this are refused by the sale validator (seconds). */
     MIN_HOLD_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
+    /** The shop's address as shoppers reach it: links in receipt emails. Unset: http://HOST:PORT. */
+    PUBLIC_BASE_URL: optionalUrl(["http://", "https://"]),
+    /** Where receipts go (lib/receipts/smtp-settings.ts): SMTP_URL, or SMTP_HOST and the rest. */
+    SMTP_URL: optionalUrl(["smtp://", "smtps://"]),
+    SMTP_HOST: z.string().trim().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    /** "1": TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    SMTP_SECURE: z
+      .enum(["0", "1", ""])
+      .default("")
+      .transform((v) => (v === "" ? undefined : v === "1")),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(
+        /^([^<>]*<)?[^\s@<>]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}>?$/,
+        'must be an address, e.g. "Shop <receipts@shop.example>"',
+      )
+      .default("Stampede <receipts@stampede.test>"),
+    /** SMTP connections each outbox worker keeps open and sends on, one message at a time each. */
+    SMTP_POOL: z.coerce.number().int().min(1).max(20).default(2),
+    /** Most receipts one worker hands to the SMTP server per second (unset: as fast as it answers). */
+    SMTP_MAX_PER_SECOND: z.coerce.number().int().min(1).max(10_000).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.UPSTASH_REDIS_REST_URL && !v.UPSTASH_REDIS_REST_TOKEN) {
@@ -153,6 +178,34 @@ const schema = z
         code: "custom",
         path: ["UPSTASH_REDIS_REST_TOKEN"],
         message: "is required with UPSTASH_REDIS_REST_URL",
+      });
+    }
+    if (v.SMTP_URL && v.SMTP_HOST) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_HOST"],
+        message: "cannot be used with SMTP_URL (pick one way to name the SMTP server)",
+      });
+    }
+    if (v.SMTP_URL && !(URL.canParse(v.SMTP_URL) && new URL(v.SMTP_URL).hostname)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_URL"],
+        message: "is not a URL (smtp://user:password@host:port)",
+      });
+    }
+    if (!v.SMTP_URL && !v.SMTP_HOST && (v.SMTP_PORT || v.SMTP_USER || v.SMTP_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_HOST"],
+        message: "is required with SMTP_PORT, SMTP_USER or SMTP_PASSWORD",
+      });
+    }
+    if (Boolean(v.SMTP_USER) !== Boolean(v.SMTP_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [v.SMTP_USER ? "SMTP_PASSWORD" : "SMTP_USER"],
+        message: "SMTP_USER and SMTP_PASSWORD go together",
       });
     }
     if (v.UPSTASH_REDIS_REST_URL && v.REDIS_CLUSTER_NODES) {

@@ -4,7 +4,7 @@ import { demoAccounts } from "@/db/catalog-data";
 import { localSecrets } from "@/lib/env";
 import { startCluster, type Cluster, type Proc } from "./lib/cluster";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureDatabase, ensureRedis, portOpen } from "./lib/services";
+import { ensureDatabase, ensureMail, ensureRedis, portOpen } from "./lib/services";
 
 /**
  * `npm run cluster -- --instances 3 [--port 3000] [--workers 1] [--no-build]`: the shop as many
@@ -103,6 +103,13 @@ async function main() {
     cleanups.push(() => void pglite.child?.kill("SIGTERM"));
     console.log(`• PostgreSQL: embedded PGlite, served on ${pglite.url}`);
   } else console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
+  const mail = await ensureMail(env);
+  if (mail.catcher) {
+    env.SMTP_URL = mail.smtpUrl;
+    console.log(
+      `• Mail: the workers' receipts are caught locally; read them at ${mail.catcher.httpUrl}`,
+    );
+  }
 
   await prepareDb(env, { withSeed: process.env.SEED !== "0" });
   console.log("• Database migrated and seeded");

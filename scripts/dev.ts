@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { localSecrets } from "@/lib/env";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureDatabase, ensureRedis } from "./lib/services";
+import { ensureDatabase, ensureMail, ensureRedis } from "./lib/services";
 
 /** `npm run dev`: the same services as `npm start`, then `next dev`. */
 async function main() {
@@ -10,6 +10,11 @@ async function main() {
   if (redis.url) env.REDIS_URL = redis.url;
   const pglite = await ensureDatabase(env);
   if (pglite.url) env.DATABASE_URL = pglite.url;
+  const mail = await ensureMail(env);
+  if (mail.catcher) {
+    env.SMTP_URL = mail.smtpUrl;
+    console.log(`• Mail: receipts caught locally; read them at ${mail.catcher.httpUrl}`);
+  }
   await prepareDb(env, { withSeed: true });
   const dev = spawn(
     "npx",

@@ -3,12 +3,13 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { demoAccounts } from "@/db/catalog-data";
 import { localSecrets } from "@/lib/env";
 import { prepareDb } from "./lib/prepare-db";
-import { ensureDatabase, ensureRedis, portOpen } from "./lib/services";
+import { ensureDatabase, ensureMail, ensureRedis, portOpen } from "./lib/services";
 
 /**
  * `npm start`: one command from a fresh clone to a running shop. Generates local secrets,
- * starts a private Redis when none is configured and embedded PGlite behind a socket when no
- * DATABASE_URL is, migrates and seeds the database, builds,
+ * starts a private Redis when none is configured, embedded PGlite behind a socket when no
+ * DATABASE_URL is, and a mail catcher for the receipts when no SMTP server is, migrates and seeds
+ * the database, builds,
  * and serves on 127.0.0.1:3000 (PORT/HOST to change). Ctrl-C stops everything it started.
  * `--build-only` (`npm run build`) stops after the build: pages prerendered at build time read
  * the catalog, so a bare `next build` would need the secrets and a migrated database by hand.
@@ -58,6 +59,16 @@ async function main() {
     );
   } else console.log(`• PostgreSQL: ${env.DATABASE_URL!.replace(/\/\/[^@]*@/, "//…@")}`);
 
+  const mail = buildOnly ? {} : await ensureMail(env);
+  if (mail.catcher) {
+    env.SMTP_URL = mail.smtpUrl;
+    console.log(
+      `• Mail: receipts go to a local catcher (${mail.smtpUrl}); read them at ${mail.catcher.httpUrl}`,
+    );
+  } else if (!buildOnly) {
+    console.log(`• Mail: receipts sent through the SMTP server you configured`);
+  }
+
   await prepareDb(env, { withSeed: process.env.SEED !== "0" });
   console.log("• Database migrated and seeded");
 
@@ -87,9 +98,10 @@ async function main() {
   Stampede is starting on http://${host}:${port}
     shopper   ${demoAccounts.shopper.email} / ${demoAccounts.shopper.password}
     merchant  ${demoAccounts.merchant.email} / ${demoAccounts.merchant.password}
+    mail      ${mail.catcher ? `${mail.catcher.httpUrl} (every receipt the shop sends)` : "through your SMTP server"}
     metrics   curl -H "authorization: Bearer $METRICS_TOKEN" http://${host}:${port}/api/metrics
               (${process.env.METRICS_TOKEN ? "METRICS_TOKEN as you set it" : "METRICS_TOKEN is in .data/secrets.json"}; never printed)
-  Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}${pglite.child ? " and PGlite" : ""}.
+  Ctrl-C stops the shop${redis.child ? " and its private Redis" : ""}${pglite.child ? " and PGlite" : ""}${mail.catcher ? " and the mail catcher" : ""}.
 `);
 }
 

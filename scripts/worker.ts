@@ -2,11 +2,12 @@ import { parseArgs } from "node:util";
 import { dbHandle } from "@/db";
 import { log } from "@/lib/log";
 import { createOutboxWorker } from "@/lib/orders/outbox";
+import { receiptSenderFromEnv } from "@/lib/receipts/sender";
 import { redisHandle } from "@/lib/redis/client";
 
 /**
  * A dedicated outbox worker (`npm run worker`): writes every armed sale's purchases from Redis to
- * PostgreSQL. `npm run cluster` runs these beside web instances started with OUTBOX_WORKER=off.
+ * PostgreSQL, and sends each order's receipt email (lib/receipts; SMTP_URL or SMTP_HOST). `npm run cluster` runs these beside web instances started with OUTBOX_WORKER=off.
  * SIGTERM/SIGINT stop it; entries a killed worker left pending are taken over by another worker
  * (XAUTOCLAIM) once idle for --claim-idle-ms.
  *
@@ -31,6 +32,7 @@ const int = (name: string, v: string) => {
 const worker = createOutboxWorker({
   consumer: values.consumer,
   claimIdleMs: int("claim-idle-ms", values["claim-idle-ms"]),
+  receipts: receiptSenderFromEnv(),
 });
 worker.start(int("interval-ms", values["interval-ms"]));
 log.info({ consumer: worker.consumer }, "outbox worker started");

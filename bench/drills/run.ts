@@ -55,7 +55,7 @@ export type DrillDefinition = {
   title: string;
   stack: Pick<
     StackOptions,
-    "instances" | "workers" | "pgProxy" | "aof" | "redisCluster" | "workerArgs"
+    "instances" | "workers" | "pgProxy" | "aof" | "redisCluster" | "workerArgs" | "mail"
   >;
   /** Sizes for this drill (quick, full); --shoppers/--stock override them. */
   size: { quick: [shoppers: number, stock: number]; full: [shoppers: number, stock: number] };

@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { createDb } from "@/db";
 import { startCluster, type Cluster } from "@/scripts/lib/cluster";
+import { startMailCatcher, type MailCatcher } from "@/scripts/lib/mail-catcher";
 import { freeRange } from "@/scripts/lib/ports";
 import { startRedisServer, type RedisServer } from "@/scripts/lib/redis-server";
 import { pgTarget, startPgProxy, type PgProxy } from "@/test/support/pg-proxy";
@@ -33,6 +34,8 @@ export type StackOptions = {
   /** A three-master Redis Cluster (with replicas) instead of one redis-server. */
   redisCluster?: boolean;
   workerArgs?: string[];
+  /** A mail catcher the workers send receipts to, answering after `replyDelayMs`. */
+  mail?: { replyDelayMs: number };
   adminUrl?: string;
   /** Port ranges for nginx + the instances, and for Redis (default 3840–3899, 6840–6899). */
   webPorts?: [number, number];
@@ -52,6 +55,7 @@ export type Stack = {
   readonly redisCluster?: RedisClusterStack;
   readonly redisPrefix: string;
   readonly pgProxy?: PgProxy;
+  readonly mail?: MailCatcher;
   readonly secrets: { AUTH_SECRET: string; TOKEN_SECRET: string };
   readonly env: NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -109,6 +113,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       shopDbUrl = pgProxy.url(databaseUrl);
     }
 
+    let mail: MailCatcher | undefined;
+    if (o.mail) {
+      mail = await startMailCatcher({ httpPort: null, replyDelayMs: o.mail.replyDelayMs });
+      cleanups.push(() => mail?.close());
+    }
+
     const secrets = {
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       TOKEN_SECRET: randomBytes(32).toString("base64url"),
@@ -129,6 +139,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? "silent",
       NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-cluster",
       NEXT_CACHE_HANDLER: "redis",
+      ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
     };
     const base = await freeRange(...(o.webPorts ?? [3840, 3899]), o.instances + 1);
     const cluster = await startCluster({
@@ -155,6 +166,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       redisCluster,
       redisPrefix,
       pgProxy,
+      mail,
       secrets,
       env,
       close,

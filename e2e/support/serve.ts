@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createClient } from "redis";
+import { startMailCatcher } from "@/scripts/lib/mail-catcher";
 import { prepareDb } from "@/scripts/lib/prepare-db";
 import { pgTarget, startPgProxy } from "@/test/support/pg-proxy";
 import { databaseUrl, e2e, e2eSecrets } from "./env";
@@ -10,7 +11,8 @@ import { startPgControl } from "./pg-outage";
 
 /**
  * Playwright's web server: a fresh PostgreSQL database and Redis prefix, migrated and seeded,
- * then a production build served on 127.0.0.1 (E2E_SKIP_BUILD=1 reuses an existing build).
+ * then a production build served on 127.0.0.1 (E2E_SKIP_BUILD=1 reuses an existing build), its
+ * receipts sent to a mail catcher of its own (SMTP on e2e.mailPort, read on the port after).
  * The app reaches PostgreSQL through a switchable TCP proxy (./pg-outage.ts) so a spec can
  * take it away; E2E_PG_PROXY=0 connects directly (the outage spec then skips).
  */
@@ -58,6 +60,10 @@ async function main() {
     await startPgControl(proxy);
     env.DATABASE_URL = proxy.url(databaseUrl());
   }
+  // Started after the build, which blocks this process's event loop for minutes.
+  const mail = await startMailCatcher({ smtpPort: e2e.mailPort, httpPort: e2e.mailPort + 1 });
+  env.SMTP_URL = mail.smtpUrl;
+  env.PUBLIC_BASE_URL = `http://127.0.0.1:${e2e.port}`;
   // The production server as `npm start` runs it: fast lane + Next.js (server.ts).
   const server = spawn(path.join("node_modules", ".bin", "tsx"), ["server.ts"], {
     stdio: "inherit",

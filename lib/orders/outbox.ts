@@ -5,6 +5,7 @@ import { redis as defaultRedis, replicated } from "@/lib/redis/client";
 import { keys, saleKeys } from "@/lib/redis/keys";
 import { OversellRefused, writeOrder, type PurchaseEvent } from "./write-order";
 import { around } from "@/lib/jitter";
+import type { ReceiptSender } from "@/lib/receipts/sender";
 
 /**
  * The outbox worker: reads every armed sale's purchase stream through a consumer group and
@@ -28,6 +29,8 @@ export type OutboxOptions = {
   redis?: () => Redis;
   /** Whether a shard's acknowledged writes are on its replicas (default: the process client's). */
   replicated?: (key: string) => Promise<boolean>;
+  /** Receipt emails, sent after each pass of order writes in the same loop (lib/receipts). */
+  receipts?: ReceiptSender | null;
 };
 
 export type PassResult = {
@@ -94,6 +97,8 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
   const groups = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  const receipts = options.receipts ?? null;
+  let receiptError: string | undefined;
 
   async function ensureGroup(stream: string) {
     if (groups.has(stream)) return;
@@ -253,6 +258,19 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
           log.warn({ err: error }, "outbox: pass failed");
           delay = Math.min(intervalMs * 8, 5_000);
         }
+        if (receipts && running) {
+          const sent = await receipts.runOnce().catch((error: unknown) => ({
+            more: false,
+            error: String(error),
+          }));
+          if (sent.error) {
+            // Said once per outage, not once per pass.
+            if (sent.error !== receiptError)
+              log.error({ reason: sent.error }, "receipts: cannot send");
+            delay = Math.max(delay, Math.min(intervalMs * 8, 5_000));
+          } else if (sent.more) delay = 0;
+          receiptError = sent.error;
+        }
         if (running) timer = setTimeout(loop, around(delay, 0.25));
       };
       timer = setTimeout(loop, 0);
@@ -261,6 +279,7 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
       running = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
+      void receipts?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { queueReceipt } from "@/lib/receipts/store";
 
 export type PurchaseEvent = { saleId: string; holdId: string; userId: string; orderId: string };
 
@@ -14,7 +15,8 @@ export class OversellRefused extends Error {
 /**
  * Writes one purchase as an order, exactly once: the order id and token id come from the hold,
  * so a retry (checkout again, or the outbox worker after checkout) inserts nothing. The same
- * transaction counts the unit in `sales.sold` only while `sold < stock`.
+ * transaction counts the unit in `sales.sold` only while `sold < stock`, and queues the order's
+ * receipt email (lib/receipts).
  * Returns "created" or "exists".
  */
 export async function writeOrder(e: PurchaseEvent): Promise<"created" | "exists"> {
@@ -35,6 +37,7 @@ export async function writeOrder(e: PurchaseEvent): Promise<"created" | "exists"
       sql`update sales set sold = sold + 1 where id = ${e.saleId}::uuid and sold < stock returning sold`,
     );
     if (bumped.rows.length === 0) throw new OversellRefused(e.saleId);
+    await queueReceipt(tx, e.orderId);
     return "created";
   });
 }

@@ -3,8 +3,12 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { localSecrets } from "@/lib/env";
+import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 
-/** Start-up helpers shared by the scripts: a private Redis, embedded PGlite, waiting on ports. */
+/**
+ * Start-up helpers shared by the scripts: a private Redis, embedded PGlite, a mail catcher,
+ * waiting on ports.
+ */
 
 const dataDir = path.join(process.cwd(), ".data");
 
@@ -120,4 +124,21 @@ export async function ensureDatabase(
     });
   });
   return { url, child };
+}
+
+/**
+ * With no SMTP server configured (SMTP_URL / SMTP_HOST), a mail catcher in this process on
+ * loopback (SMTP on 1025 and the reader on 1080, or the next free ports; messages also in
+ * .data/mail): receipts are sent to it and read in the browser, never delivered to anyone.
+ */
+export async function ensureMail(
+  env: NodeJS.ProcessEnv,
+): Promise<{ catcher?: MailCatcher; smtpUrl?: string }> {
+  if (env.SMTP_URL || env.SMTP_HOST) return {};
+  const catcher = await startMailCatcher({
+    smtpPort: await freePort(1025),
+    httpPort: await freePort(1080),
+    dir: path.join(dataDir, "mail"),
+  });
+  return { catcher, smtpUrl: catcher.smtpUrl };
 }
