@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gate } from "@/lib/gate/gate";
 import { signPurchaseToken } from "@/lib/tokens/purchase-token";
-import { secure, stockSnapshot, tokenForHold } from "@/test/support/checkout";
+import { secure, soldOut, stockSnapshot, tokenForHold } from "@/test/support/checkout";
 import { createLiveSale, createUsers, sleep } from "@/test/support/fixtures";
 import { purchaseClaims } from "@/test/support/token-attack";
 import { checkout } from "./checkout";
@@ -30,13 +30,7 @@ describe("checkout", () => {
     expect(results.every((r) => r.status === "confirmed" || r.status === "received")).toBe(true);
     expect(new Set(results.map((r) => ("orderId" in r ? r.orderId : ""))).size).toBe(100);
     await createOutboxWorker({ consumer: "w-100" }).runOnce();
-    expect(await stockSnapshot(sale.id)).toEqual({
-      avail: 0,
-      held: 0,
-      sold: 100,
-      orders: 100,
-      soldInDb: 100,
-    });
+    expect(await stockSnapshot(sale.id)).toEqual(soldOut(100));
   });
 
   it("refuses forged, expired, replayed and someone else's tokens, changing nothing", async () => {
@@ -123,13 +117,7 @@ describe("checkout", () => {
     for (const u of promoted)
       expect((await checkout(u, await tokenForHold(sale.id, u))).status).toBe("confirmed");
     await createOutboxWorker({ consumer: "w-walk" }).runOnce();
-    expect(await stockSnapshot(sale.id)).toEqual({
-      avail: 0,
-      held: 0,
-      sold: 100,
-      orders: 100,
-      soldInDb: 100,
-    });
+    expect(await stockSnapshot(sale.id)).toEqual(soldOut(100));
     // Nobody else can: every unit is sold, so the remaining line is told "sold out".
     const after = await Promise.all(waiting.slice(30).map((u) => gate.grant(sale.id, u)));
     expect(after.every((r) => r.s === "sold_out")).toBe(true);

@@ -60,3 +60,6 @@ export async function stockSnapshot(saleId: string) {
     soldInDb: await soldInDb(saleId),
   };
 }
+
+/** What stockSnapshot reads once all `n` units are sold and written. */
+export const soldOut = (n: number) => ({ avail: 0, held: 0, sold: n, orders: n, soldInDb: n });
