@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState, useEffect, useRef } from "react";
 import type { AuthFormState } from "@/app/(auth)/actions";
+import { Field } from "./field";
 import { SubmitButton } from "./submit-button";
 
 type Props = {
@@ -15,13 +16,6 @@ export function AuthForm({ mode, action, callbackUrl }: Props) {
   const [state, formAction] = useActionState(action, { status: "idle" });
   const fieldErrors = state.status === "invalid" ? state.fieldErrors : {};
   const kept: { email?: string; name?: string } = state.status === "idle" ? {} : state;
-  const err = (name: string) =>
-    fieldErrors[name] ? (
-      <span id={`${name}-error`} className="field-error">
-        {fieldErrors[name]}
-      </span>
-    ) : null;
-  const described = (name: string) => (fieldErrors[name] ? `${name}-error` : undefined);
   // After a refused attempt, focus goes to what went wrong (the message, or the first field to
   // fix), not back to the page body, so keyboard and screen-reader users hear it.
   const formRef = useRef<HTMLFormElement>(null);
@@ -41,48 +35,36 @@ export function AuthForm({ mode, action, callbackUrl }: Props) {
         </p>
       )}
       {mode === "sign-up" && (
-        <div className="field">
-          <label htmlFor="name">Name</label>
-          <input
-            id="name"
-            name="name"
-            autoComplete="name"
-            required
-            defaultValue={kept.name}
-            aria-invalid={Boolean(fieldErrors.name)}
-            aria-describedby={described("name")}
-          />
-          {err("name")}
-        </div>
+        <Field name="name" label="Name" error={fieldErrors.name}>
+          {(a) => (
+            <input {...a} name="name" autoComplete="name" required defaultValue={kept.name} />
+          )}
+        </Field>
       )}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={kept.email}
-          aria-invalid={Boolean(fieldErrors.email)}
-          aria-describedby={described("email")}
-        />
-        {err("email")}
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
-          required
-          minLength={mode === "sign-up" ? 8 : undefined}
-          aria-invalid={Boolean(fieldErrors.password)}
-          aria-describedby={described("password")}
-        />
-        {err("password")}
-      </div>
+      <Field name="email" label="Email" error={fieldErrors.email}>
+        {(a) => (
+          <input
+            {...a}
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={kept.email}
+          />
+        )}
+      </Field>
+      <Field name="password" label="Password" error={fieldErrors.password}>
+        {(a) => (
+          <input
+            {...a}
+            name="password"
+            type="password"
+            autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
+            required
+            minLength={mode === "sign-up" ? 8 : undefined}
+          />
+        )}
+      </Field>
       <SubmitButton pendingText={mode === "sign-in" ? "Signing in…" : "Creating account…"}>
         {mode === "sign-in" ? "Sign in" : "Create account"}
       </SubmitButton>

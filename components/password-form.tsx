@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import type { AuthFormState } from "@/app/(auth)/actions";
+import { Field } from "./field";
 import { SubmitButton } from "./submit-button";
 
 type Props = { action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState> };
@@ -11,24 +12,18 @@ export function PasswordForm({ action }: Props) {
   const [state, formAction] = useActionState(action, { status: "idle" });
   const fieldErrors = state.status === "invalid" ? state.fieldErrors : {};
   const field = (name: "current" | "password", label: string, autoComplete: string) => (
-    <div className="field">
-      <label htmlFor={name}>{label}</label>
-      <input
-        id={name}
-        name={name}
-        type="password"
-        autoComplete={autoComplete}
-        required
-        minLength={name === "password" ? 8 : undefined}
-        aria-invalid={Boolean(fieldErrors[name])}
-        aria-describedby={fieldErrors[name] ? `${name}-error` : undefined}
-      />
-      {fieldErrors[name] && (
-        <span id={`${name}-error`} className="field-error">
-          {fieldErrors[name]}
-        </span>
+    <Field name={name} label={label} error={fieldErrors[name]}>
+      {(a) => (
+        <input
+          {...a}
+          name={name}
+          type="password"
+          autoComplete={autoComplete}
+          required
+          minLength={name === "password" ? 8 : undefined}
+        />
       )}
-    </div>
+    </Field>
   );
   return (
     <form action={formAction} className="form" noValidate>

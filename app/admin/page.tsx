@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AdminHead } from "@/components/admin/admin-head";
 import { withPhases } from "@/components/admin/sale-phase-badge";
 import { SalesTable, type SaleRow } from "@/components/admin/sales-table";
 import { dashboardCounts, listSalesForAdmin } from "@/db/admin-queries";
@@ -24,42 +25,37 @@ export default async function AdminHome() {
     ["ended", "Sold out or ended", ended, "No sale has sold out or ended yet."],
   ];
 
+  const stats: [string, string | number][] = [
+    ["Live sales", live.length],
+    ["Upcoming", upcoming.length],
+    ["Active products", counts.activeProducts],
+    ["Orders", counts.orders.toLocaleString("en-US")],
+  ];
+
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <h1>Overview</h1>
-          <p className="muted">
-            Hello{merchant.name ? `, ${merchant.name}` : ""}. Here is your shop at a glance.
-          </p>
-        </div>
-        <div className="admin-actions">
-          <Link href="/admin/sales/new" className="btn">
-            Schedule a sale
-          </Link>
-          <Link href="/admin/products/new" className="btn btn-secondary">
-            New product
-          </Link>
-        </div>
-      </header>
+      <AdminHead
+        title="Overview"
+        lead={<>Hello{merchant.name ? `, ${merchant.name}` : ""}. Here is your shop at a glance.</>}
+        actions={
+          <>
+            <Link href="/admin/sales/new" className="btn">
+              Schedule a sale
+            </Link>
+            <Link href="/admin/products/new" className="btn btn-secondary">
+              New product
+            </Link>
+          </>
+        }
+      />
 
       <dl className="admin-stats">
-        <div className="stat">
-          <dt>Live sales</dt>
-          <dd>{live.length}</dd>
-        </div>
-        <div className="stat">
-          <dt>Upcoming</dt>
-          <dd>{upcoming.length}</dd>
-        </div>
-        <div className="stat">
-          <dt>Active products</dt>
-          <dd>{counts.activeProducts}</dd>
-        </div>
-        <div className="stat">
-          <dt>Orders</dt>
-          <dd>{counts.orders.toLocaleString("en-US")}</dd>
-        </div>
+        {stats.map(([label, value]) => (
+          <div key={label} className="stat">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
       </dl>
 
       {groups.map(([key, title, list, empty]) => (

@@ -34,6 +34,20 @@ const clock = (t: number) =>
   new Date(t).toLocaleTimeString([], { minute: "2-digit", second: "2-digit" });
 const axis = { stroke: C.axis, fontSize: 12, tickLine: false } as const;
 const H = 210;
+const MARGIN = { top: 8, right: 12, bottom: 0, left: -8 };
+const countAxis = <YAxis allowDecimals={false} {...axis} />;
+const legend = <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />;
+
+/** A dashed vertical line at the sale's start or end. */
+const mark = (x: number, value: string, position: "insideTopLeft" | "insideTopRight") => (
+  <ReferenceLine
+    key={value}
+    x={x}
+    stroke={C.axis}
+    strokeDasharray="4 3"
+    label={{ value, position, fontSize: 12, fill: C.axis }}
+  />
+);
 
 function ChartPanel({
   title,
@@ -114,41 +128,24 @@ export function MonitorCharts({
     lastStock && domain && domain[1] - 30_000 > lastStock.t
       ? [...stock, { ...lastStock, t: domain[1] - 30_000 }]
       : stock;
-  const xAxis = (
-    <XAxis
-      dataKey="t"
-      type="number"
-      domain={domain ?? ["dataMin", "dataMax"]}
-      allowDataOverflow
-      tickFormatter={clock}
-      {...axis}
-    />
+  // What every chart has: the grid, the shared time axis, a y axis, the tooltip and the marks.
+  const frame = (yAxis: React.ReactElement) => (
+    <>
+      <CartesianGrid stroke={C.grid} vertical={false} />
+      <XAxis
+        dataKey="t"
+        type="number"
+        domain={domain ?? ["dataMin", "dataMax"]}
+        allowDataOverflow
+        tickFormatter={clock}
+        {...axis}
+      />
+      {yAxis}
+      <Tooltip labelFormatter={(t) => clock(Number(t))} isAnimationActive={false} />
+      {startsAt !== null && mark(startsAt, "Start", "insideTopLeft")}
+      {endsAt !== null && domain && endsAt <= domain[1] && mark(endsAt, "End", "insideTopRight")}
+    </>
   );
-  const tooltip = <Tooltip labelFormatter={(t) => clock(Number(t))} isAnimationActive={false} />;
-  const marks = [
-    ...(startsAt !== null
-      ? [
-          <ReferenceLine
-            key="start"
-            x={startsAt}
-            stroke={C.axis}
-            strokeDasharray="4 3"
-            label={{ value: "Start", position: "insideTopLeft", fontSize: 12, fill: C.axis }}
-          />,
-        ]
-      : []),
-    ...(endsAt !== null && domain && endsAt <= domain[1]
-      ? [
-          <ReferenceLine
-            key="end"
-            x={endsAt}
-            stroke={C.axis}
-            strokeDasharray="4 3"
-            label={{ value: "End", position: "insideTopRight", fontSize: 12, fill: C.axis }}
-          />,
-        ]
-      : []),
-  ];
 
   return (
     <div className="chart-grid">
@@ -157,13 +154,9 @@ export function MonitorCharts({
         caption="Remaining, held and sold units over the whole sale"
         empty={stock.length === 0 ? "No stock recorded yet" : null}
       >
-        <AreaChart data={stockLine} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid stroke={C.grid} vertical={false} />
-          {xAxis}
-          <YAxis allowDecimals={false} {...axis} />
-          {tooltip}
-          {marks}
-          <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
+        <AreaChart data={stockLine} margin={MARGIN}>
+          {frame(countAxis)}
+          {legend}
           {(["sold", "held", "remaining"] as const).map((k) => (
             <Area
               key={k}
@@ -184,12 +177,8 @@ export function MonitorCharts({
         caption="Purchase tokens handed out (Buy Now → secured) per second"
         empty={sum("secured") === 0 ? "No grants yet" : null}
       >
-        <BarChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid stroke={C.grid} vertical={false} />
-          {xAxis}
-          <YAxis allowDecimals={false} {...axis} />
-          {tooltip}
-          {marks}
+        <BarChart data={perSecond} margin={MARGIN}>
+          {frame(countAxis)}
           <Bar dataKey="secured" name="Secured" fill={C.sold} isAnimationActive={false} />
         </BarChart>
       </ChartPanel>
@@ -198,27 +187,24 @@ export function MonitorCharts({
         caption="429 rate limited and 503 shed, per second"
         empty={sum("r429") + sum("r503") === 0 ? "No 429s or 503s" : null}
       >
-        <BarChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid stroke={C.grid} vertical={false} />
-          {xAxis}
-          <YAxis allowDecimals={false} {...axis} />
-          {tooltip}
-          {marks}
-          <Legend iconType="circle" wrapperStyle={{ fontSize: 13 }} />
-          <Bar
-            dataKey="r429"
-            name="429 rate limited"
-            stackId="r"
-            fill={C.r429}
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="r503"
-            name="503 unavailable"
-            stackId="r"
-            fill={C.r503}
-            isAnimationActive={false}
-          />
+        <BarChart data={perSecond} margin={MARGIN}>
+          {frame(countAxis)}
+          {legend}
+          {(
+            [
+              ["r429", "429 rate limited"],
+              ["r503", "503 unavailable"],
+            ] as const
+          ).map(([k, name]) => (
+            <Bar
+              key={k}
+              dataKey={k}
+              name={name}
+              stackId="r"
+              fill={C[k]}
+              isAnimationActive={false}
+            />
+          ))}
         </BarChart>
       </ChartPanel>
       <ChartPanel
@@ -226,12 +212,8 @@ export function MonitorCharts({
         caption="95th percentile of Buy Now answer times (bucket bound)"
         empty={anyLatency ? null : "No Buy Now requests yet"}
       >
-        <LineChart data={perSecond} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
-          <CartesianGrid stroke={C.grid} vertical={false} />
-          {xAxis}
-          <YAxis unit=" ms" {...axis} width={64} />
-          {tooltip}
-          {marks}
+        <LineChart data={perSecond} margin={MARGIN}>
+          {frame(<YAxis unit=" ms" {...axis} width={64} />)}
           <Line
             type="monotone"
             dataKey="p95"

@@ -7,7 +7,8 @@ import { idle, type FormState } from "@/lib/admin/form-state";
 import { IMAGE_MAX_BYTES, IMAGE_TYPES } from "@/lib/admin/image";
 import { productFieldError } from "@/lib/admin/product";
 import { imageUploadReplySchema } from "@/lib/contract/admin-api";
-import { Field, FormMessage } from "./field";
+import { Field } from "@/components/field";
+import { FormMessage } from "./form-message";
 import { useLiveErrors } from "./use-live-errors";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;

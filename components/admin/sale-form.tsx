@@ -5,20 +5,14 @@ import { useActionState, useEffect, useRef, useState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { idle, type FormState } from "@/lib/admin/form-state";
 import { HOLD_MAX_SECONDS, LIMIT_MAX, SALE_FIELDS, saleSchema, STOCK_MAX } from "@/lib/admin/sale";
-import { Field, FormMessage } from "./field";
+import type { SaleView } from "@/lib/catalog/views";
+import { Field } from "@/components/field";
+import { FormMessage } from "./form-message";
 import { useMounted } from "./local-time";
 import { useLiveErrors } from "./use-live-errors";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
-type Sale = {
-  id: string;
-  productId: string;
-  startsAt: string;
-  endsAt: string;
-  stock: number;
-  perShopperLimit: number;
-  holdSeconds: number;
-};
+type Sale = Omit<SaleView, "status">;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 /** An ISO instant as the browser's local "YYYY-MM-DDTHH:mm:ss" for a datetime-local input. */
@@ -102,6 +96,24 @@ export function SaleForm({
   const kept = "values" in state ? state.values : {};
   const value = (k: keyof Sale, fallback = "") => kept[k] ?? (sale ? String(sale[k]) : fallback);
   const zone = mounted ? Intl.DateTimeFormat().resolvedOptions().timeZone : "";
+  const wholeNumber = (
+    name: "stock" | "perShopperLimit" | "holdSeconds",
+    label: string,
+    hint: string,
+    fallback?: string,
+  ) => (
+    <Field name={name} label={label} error={errors[name]} hint={hint}>
+      {(a) => (
+        <input
+          {...a}
+          name={name}
+          inputMode="numeric"
+          required
+          defaultValue={value(name, fallback)}
+        />
+      )}
+    </Field>
+  );
 
   return (
     <form action={formAction} onChange={onChange} className="form admin-form" noValidate>
@@ -152,48 +164,14 @@ export function SaleForm({
         Times are in your time zone{zone ? ` (${zone})` : ""}. Seconds are optional.
       </p>
       <div className="form-row form-row-3">
-        <Field
-          name="stock"
-          label="Stock"
-          error={errors.stock}
-          hint={`1 – ${STOCK_MAX.toLocaleString("en-US")} units`}
-        >
-          {(a) => (
-            <input {...a} name="stock" inputMode="numeric" required defaultValue={value("stock")} />
-          )}
-        </Field>
-        <Field
-          name="perShopperLimit"
-          label="Per-shopper limit"
-          error={errors.perShopperLimit}
-          hint={`1 – ${LIMIT_MAX} units`}
-        >
-          {(a) => (
-            <input
-              {...a}
-              name="perShopperLimit"
-              inputMode="numeric"
-              required
-              defaultValue={value("perShopperLimit", "1")}
-            />
-          )}
-        </Field>
-        <Field
-          name="holdSeconds"
-          label="Hold time (seconds)"
-          error={errors.holdSeconds}
-          hint={`${minHoldSeconds} – ${HOLD_MAX_SECONDS} s to check out`}
-        >
-          {(a) => (
-            <input
-              {...a}
-              name="holdSeconds"
-              inputMode="numeric"
-              required
-              defaultValue={value("holdSeconds", "120")}
-            />
-          )}
-        </Field>
+        {wholeNumber("stock", "Stock", `1 – ${STOCK_MAX.toLocaleString("en-US")} units`)}
+        {wholeNumber("perShopperLimit", "Per-shopper limit", `1 – ${LIMIT_MAX} units`, "1")}
+        {wholeNumber(
+          "holdSeconds",
+          "Hold time (seconds)",
+          `${minHoldSeconds} – ${HOLD_MAX_SECONDS} s to check out`,
+          "120",
+        )}
       </div>
       <div className="form-actions">
         <SubmitButton pendingText="Saving…">{sale ? "Save changes" : "Schedule sale"}</SubmitButton>

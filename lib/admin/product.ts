@@ -1,6 +1,6 @@
 import "@/lib/validation/zod-jitless";
 import { z } from "zod";
-import { isPlainText, plainTextMessage } from "@/lib/validation/text";
+import { textField } from "@/lib/validation/text-field";
 import { firstErrors, type FieldErrors } from "./form-state";
 
 /**
@@ -28,24 +28,26 @@ export const centsToInput = (cents: number) =>
 
 export const productSchema = z
   .object({
-    name: z
-      .string({ error: "Enter a name" })
-      .trim()
-      .min(1, "Enter a name")
-      .max(120, "Keep the name to 120 characters or fewer")
-      .refine((v) => isPlainText(v, "line"), plainTextMessage("name")),
+    name: textField({
+      field: "name",
+      kind: "line",
+      max: 120,
+      missing: "Enter a name",
+      tooLong: "Keep the name to 120 characters or fewer",
+    }),
     slug: z
       .string({ error: "Enter a slug" })
       .trim()
       .min(1, "Enter a slug")
       .max(SLUG_MAX, `Keep the slug to ${SLUG_MAX} characters or fewer`)
       .regex(/^[a-z0-9-]+$/, "Use lowercase letters, digits and hyphens only (a-z, 0-9, -)"),
-    description: z
-      .string({ error: "Enter a description" })
-      .trim()
-      .min(1, "Enter a description")
-      .max(2000, "Keep the description to 2,000 characters or fewer")
-      .refine((v) => isPlainText(v, "text"), plainTextMessage("description")),
+    description: textField({
+      field: "description",
+      kind: "text",
+      max: 2000,
+      missing: "Enter a description",
+      tooLong: "Keep the description to 2,000 characters or fewer",
+    }),
     priceCents: z
       .number({ error: (i) => (i.input === undefined ? "Enter a price" : PRICE_FORMAT) })
       .int(PRICE_FORMAT)

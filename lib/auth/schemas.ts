@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isPlainText, plainTextMessage } from "@/lib/validation/text";
+import { textField } from "@/lib/validation/text-field";
 
 export const email = z
   .string({ error: "Enter your email address" })
@@ -16,13 +16,14 @@ export const signInSchema = z.object({
     .max(200, "That password is too long"),
 });
 
-const name = z
-  .string({ error: "Enter your name" })
-  .trim()
-  .min(1, "Enter your name")
-  .max(80, "Keep your name under 80 characters")
-  // NUL would make the insert throw; overrides would let a name pose as another.
-  .refine((v) => isPlainText(v, "line"), plainTextMessage("name"));
+// NUL would make the insert throw; overrides would let a name pose as another.
+const name = textField({
+  field: "name",
+  kind: "line",
+  max: 80,
+  missing: "Enter your name",
+  tooLong: "Keep your name under 80 characters",
+});
 
 /** A new password's shape; its strength is judged after (./password-strength.ts), with the name and email. */
 const newPassword = z

@@ -1,28 +1,16 @@
-import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
-import { env } from "@/lib/env";
-import { createRedis, redis, redisHandle, type RedisHandle } from "@/lib/redis/client";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { redis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
+import { countingLoader, extraRedisClients, uniqueName } from "@/test/support/cache";
 import type { Entry } from "./entry";
 import { createCache } from "./read-through";
 
 /** Expiry spreading, XFetch, stale-while-revalidate and invalidation, on the real Redis. */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
-const handles: RedisHandle[] = [];
-const newClient = () => {
-  const h = createRedis(env());
-  handles.push(h);
-  return h.redis;
-};
+const newClient = extraRedisClients();
 const rawEntry = (name: string, key: string) =>
   redis().get<Entry<unknown>>(keys.cacheEntry(name, key));
-
-afterAll(async () => {
-  await Promise.all(handles.map((h) => h.close()));
-  await redisHandle().close();
-});
 
 /** Reads `key` every `everyMs` until `until()` says stop; returns the values seen. */
 async function steadyReads<T>(read: () => Promise<T>, everyMs: number, until: () => boolean) {
@@ -63,12 +51,7 @@ describe("read-through cache: freshness", () => {
   it("XFetch refreshes before expiry under steady reads, so no reader sees a miss", async () => {
     const name = uniqueName("xfetch");
     const cache = createCache<number>({ name, ttlMs: 600, jitter: 0, staleMs: 2_000, beta: 2 });
-    const calls: number[] = [];
-    const load = async () => {
-      calls.push(Date.now());
-      await sleep(60); // delta ≈ 60 ms
-      return calls.length;
-    };
+    const { load, calls } = countingLoader((n) => n, 60); // delta ≈ 60 ms
     await cache.get("k", load);
     const first = (await rawEntry(name, "k"))!;
     expect(first.d).toBeGreaterThanOrEqual(55);
@@ -86,12 +69,7 @@ describe("read-through cache: freshness", () => {
   it("with beta 0 there is no early refresh: the loader runs again only once the value expired", async () => {
     const name = uniqueName("xfetch-off");
     const cache = createCache<number>({ name, ttlMs: 400, jitter: 0, staleMs: 2_000, beta: 0 });
-    const calls: number[] = [];
-    const load = async () => {
-      calls.push(Date.now());
-      await sleep(60);
-      return calls.length;
-    };
+    const { load, calls } = countingLoader((n) => n, 60);
     await cache.get("k", load);
     const first = (await rawEntry(name, "k"))!;
     await steadyReads(

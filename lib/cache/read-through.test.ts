@@ -1,39 +1,16 @@
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { afterAll, describe, expect, it } from "vitest";
-import { env } from "@/lib/env";
-import { createRedis, redisHandle, type RedisHandle } from "@/lib/redis/client";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { createRedis } from "@/lib/redis/client";
+import { countingLoader, extraRedisClients, uniqueName } from "@/test/support/cache";
 import { createCache } from "./read-through";
 import { cacheStats } from "./stats";
 
 /** Coalescing, the cross-instance lock, failures and Redis outages, on the real Redis. */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const uniqueName = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
-const handles: RedisHandle[] = [];
-const newClient = () => {
-  const h = createRedis(env());
-  handles.push(h);
-  return h.redis;
-};
-
-/** A loader that counts its calls and takes `ms` to answer. */
-function countingLoader<T>(value: (call: number) => T, ms = 0) {
-  const calls: number[] = [];
-  const load = async () => {
-    calls.push(Date.now());
-    await sleep(ms);
-    return value(calls.length);
-  };
-  return { load, calls };
-}
-
-afterAll(async () => {
-  await Promise.all(handles.map((h) => h.close()));
-  await redisHandle().close();
-});
+const newClient = extraRedisClients();
 
 describe("read-through cache: coalescing and locks", () => {
   it("calls the loader once for 2,000 concurrent gets of one cold key", async () => {

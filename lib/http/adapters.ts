@@ -1,4 +1,5 @@
 import type { Refusal } from "@/lib/contract/sale-api";
+import { readCapped } from "./read-capped";
 import { refusal, REFUSAL_HEADERS, type ApiReply } from "./status";
 
 export const MAX_JSON_BYTES = 16 * 1024;
@@ -29,28 +30,9 @@ export function parseJsonText(contentType: string | null, text: string): JsonBod
   }
 }
 
-/**
- * A route handler's JSON body. Read as a stream and abandoned past the limit: a chunked body
- * declares no length, and `request.text()` would buffer however much a client sends.
- */
+/** A route handler's JSON body, read no further than the limit (./read-capped.ts). */
 export async function readJson(request: Request): Promise<JsonBody> {
-  const tooBig = () => bad(413, TOO_BIG);
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_JSON_BYTES) return tooBig();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_JSON_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        return tooBig();
-      }
-      chunks.push(value);
-    }
-  }
-  return parseJsonText(request.headers.get("content-type"), Buffer.concat(chunks).toString("utf8"));
+  const body = await readCapped(request, MAX_JSON_BYTES);
+  if (!body) return bad(413, TOO_BIG);
+  return parseJsonText(request.headers.get("content-type"), body.toString("utf8"));
 }

@@ -19,51 +19,65 @@ import { processSingleton } from "@/lib/singleton";
 
 type Metrics = ReturnType<typeof build>;
 
+type Endpoint = { name: string; what: string; latency: string; buckets: number[] };
+
+const BUY_NOW: Endpoint = {
+  name: "buy_now",
+  what: "Buy Now",
+  latency: "rate limit + gate + token",
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+};
+const CHECKOUT: Endpoint = {
+  name: "checkout",
+  what: "Checkout",
+  latency: "token, consume, order write",
+  buckets: [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+};
+
+/** A counter of an endpoint's answers by status and a histogram of how long they took. */
+function answers(registry: Registry, { name, what, latency, buckets }: Endpoint) {
+  return {
+    count: new Counter({
+      name: `stampede_${name}_total`,
+      help: `${what} answers by status`,
+      labelNames: ["status"],
+      registers: [registry],
+    }),
+    seconds: new Histogram({
+      name: `stampede_${name}_seconds`,
+      help: `${what} latency (${latency})`,
+      buckets,
+      registers: [registry],
+    }),
+  };
+}
+
+/** A counter that reports, at each scrape, a running total the code keeps elsewhere. */
+function runningTotal(registry: Registry, name: string, help: string, read: () => number) {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 function build() {
   const registry = new Registry();
-  const buyNow = new Counter({
-    name: "stampede_buy_now_total",
-    help: "Buy Now answers by status",
-    labelNames: ["status"],
-    registers: [registry],
-  });
-  const buyNowSeconds = new Histogram({
-    name: "stampede_buy_now_seconds",
-    help: "Buy Now latency (rate limit + gate + token)",
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
-  const checkout = new Counter({
-    name: "stampede_checkout_total",
-    help: "Checkout answers by status",
-    labelNames: ["status"],
-    registers: [registry],
-  });
-  const checkoutSeconds = new Histogram({
-    name: "stampede_checkout_seconds",
-    help: "Checkout latency (token, consume, order write)",
-    buckets: [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-
-  new Counter({
-    name: "stampede_db_queries_total",
-    help: "SQL statements sent by this instance",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(dbHandle().queryCount());
-    },
-  });
-  new Counter({
-    name: "stampede_redis_commands_total",
-    help: "Redis commands (or REST requests) sent by this instance",
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(redisHandle().commandCount());
-    },
-  });
+  const buyNow = answers(registry, BUY_NOW);
+  const checkout = answers(registry, CHECKOUT);
+  runningTotal(registry, "stampede_db_queries_total", "SQL statements sent by this instance", () =>
+    dbHandle().queryCount(),
+  );
+  runningTotal(
+    registry,
+    "stampede_redis_commands_total",
+    "Redis commands (or REST requests) sent by this instance",
+    () => redisHandle().commandCount(),
+  );
   new Gauge({
     name: "stampede_cache_events",
     help: "Read-through cache counters by cache and event (hits, misses, coalesced, loads, staleServes, lockWaits, …)",
@@ -166,7 +180,13 @@ function build() {
       this.set(Number(await redis().xlen(keys.outboxDead())));
     },
   });
-  return { registry, buyNow, buyNowSeconds, checkout, checkoutSeconds };
+  return {
+    registry,
+    buyNow: buyNow.count,
+    buyNowSeconds: buyNow.seconds,
+    checkout: checkout.count,
+    checkoutSeconds: checkout.seconds,
+  };
 }
 
 export const metrics = (): Metrics => processSingleton("metrics", build);

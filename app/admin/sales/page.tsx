@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AdminHead } from "@/components/admin/admin-head";
 import { withPhases } from "@/components/admin/sale-phase-badge";
 import { SalesTable } from "@/components/admin/sales-table";
 import { listSalesForAdmin } from "@/db/admin-queries";
@@ -12,17 +13,15 @@ export default async function SalesPage() {
   const sales = withPhases(await listSalesForAdmin());
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <h1>Sales</h1>
-          <p className="muted">Every drop, newest start first.</p>
-        </div>
-        <div className="admin-actions">
+      <AdminHead
+        title="Sales"
+        lead="Every drop, newest start first."
+        actions={
           <Link href="/admin/sales/new" className="btn">
             Schedule a sale
           </Link>
-        </div>
-      </header>
+        }
+      />
       {sales.length === 0 ? (
         <p className="admin-empty">No sales yet.</p>
       ) : (

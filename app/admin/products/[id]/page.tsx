@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminHead } from "@/components/admin/admin-head";
 import { ProductForm } from "@/components/admin/product-form";
 import { getProductForAdmin } from "@/db/admin-queries";
 import { centsToInput } from "@/lib/admin/product";
@@ -18,24 +19,20 @@ export default async function EditProductPage({ params }: Props) {
   if (!product) notFound();
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <nav className="breadcrumbs" aria-label="Breadcrumb">
-            <Link href="/admin/products">Products</Link> /{" "}
-            <span aria-current="page">{product.name}</span>
-          </nav>
-          <h1>Edit product</h1>
-        </div>
-        <div className="admin-actions">
-          {product.status === "active" ? (
+      <AdminHead
+        trail={[{ href: "/admin/products", label: "Products" }]}
+        here={product.name}
+        title="Edit product"
+        actions={
+          product.status === "active" ? (
             <Link href={`/products/${product.slug}`} className="btn btn-secondary">
               View in shop
             </Link>
           ) : (
             <span className="badge badge-ended">Archived</span>
-          )}
-        </div>
-      </header>
+          )
+        }
+      />
       <section className="panel admin-form-panel">
         <ProductForm
           action={updateProduct}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionButton } from "@/components/admin/action-button";
+import { AdminHead } from "@/components/admin/admin-head";
 import { LocalTime } from "@/components/admin/local-time";
 import { LivePhaseBadge } from "@/components/admin/live-phase-badge";
 import { phaseOf } from "@/components/admin/sale-phase-badge";
@@ -25,13 +26,12 @@ export default async function SalePage({ params, searchParams }: Props) {
 
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <nav className="breadcrumbs" aria-label="Breadcrumb">
-            <Link href="/admin/sales">Sales</Link> /{" "}
-            <span aria-current="page">{sale.product.name}</span>
-          </nav>
-          <h1 className="title-with-badge">
+      <AdminHead
+        trail={[{ href: "/admin/sales", label: "Sales" }]}
+        here={sale.product.name}
+        titleClassName="title-with-badge"
+        title={
+          <>
             {sale.product.name}{" "}
             <LivePhaseBadge
               key={sale.status}
@@ -41,47 +41,52 @@ export default async function SalePage({ params, searchParams }: Props) {
               endsAt={sale.endsAt.toISOString()}
               status={sale.status}
             />
-          </h1>
-          <p className="muted sale-facts">
+          </>
+        }
+        leadClassName="muted sale-facts"
+        lead={
+          <>
             <LocalTime iso={sale.startsAt.toISOString()} /> →{" "}
             <LocalTime iso={sale.endsAt.toISOString()} /> · {sale.stock.toLocaleString("en-US")}{" "}
             units at {formatPrice(sale.product.priceCents)} · {sale.perShopperLimit} per shopper ·{" "}
             {sale.holdSeconds} s hold
-          </p>
-        </div>
-        <div className="admin-actions">
-          {phase === "upcoming" && (
-            <Link href={`/admin/sales/${sale.id}/edit`} className="btn btn-secondary btn-small">
-              Edit
+          </>
+        }
+        actions={
+          <>
+            {phase === "upcoming" && (
+              <Link href={`/admin/sales/${sale.id}/edit`} className="btn btn-secondary btn-small">
+                Edit
+              </Link>
+            )}
+            {open && sale.status === "scheduled" && (
+              <ActionButton action={pauseSale} id={sale.id} label="Pause" pendingText="Pausing…" />
+            )}
+            {open && sale.status === "paused" && (
+              <ActionButton
+                action={resumeSale}
+                id={sale.id}
+                label="Resume"
+                pendingText="Resuming…"
+                className="btn btn-small"
+              />
+            )}
+            {open && (
+              <ActionButton
+                action={cancelSale}
+                id={sale.id}
+                label="Cancel sale"
+                pendingText="Cancelling…"
+                className="btn btn-danger btn-small"
+                confirm="Cancel this sale? Shoppers can no longer buy, and it cannot be undone."
+              />
+            )}
+            <Link href={`/admin/sales/${sale.id}/orders`} className="btn btn-secondary btn-small">
+              Orders
             </Link>
-          )}
-          {open && sale.status === "scheduled" && (
-            <ActionButton action={pauseSale} id={sale.id} label="Pause" pendingText="Pausing…" />
-          )}
-          {open && sale.status === "paused" && (
-            <ActionButton
-              action={resumeSale}
-              id={sale.id}
-              label="Resume"
-              pendingText="Resuming…"
-              className="btn btn-small"
-            />
-          )}
-          {open && (
-            <ActionButton
-              action={cancelSale}
-              id={sale.id}
-              label="Cancel sale"
-              pendingText="Cancelling…"
-              className="btn btn-danger btn-small"
-              confirm="Cancel this sale? Shoppers can no longer buy, and it cannot be undone."
-            />
-          )}
-          <Link href={`/admin/sales/${sale.id}/orders`} className="btn btn-secondary btn-small">
-            Orders
-          </Link>
-        </div>
-      </header>
+          </>
+        }
+      />
       {saved && (
         <p className="notice" role="status">
           Saved and armed. The storefront shows the new schedule now.

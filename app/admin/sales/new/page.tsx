@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { AdminHead } from "@/components/admin/admin-head";
 import { SaleForm } from "@/components/admin/sale-form";
 import { listProductOptions } from "@/db/admin-queries";
 import { env } from "@/lib/env";
@@ -16,18 +16,17 @@ export default async function NewSalePage({ searchParams }: Props) {
   const active = options.filter((p) => p.status === "active");
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <nav className="breadcrumbs" aria-label="Breadcrumb">
-            <Link href="/admin/sales">Sales</Link> / <span aria-current="page">New</span>
-          </nav>
-          <h1>Schedule a sale</h1>
-          <p className="muted">
+      <AdminHead
+        trail={[{ href: "/admin/sales", label: "Sales" }]}
+        here="New"
+        title="Schedule a sale"
+        lead={
+          <>
             The sale&rsquo;s gate is armed as soon as you save; shoppers can buy from the start
             time.
-          </p>
-        </div>
-      </header>
+          </>
+        }
+      />
       <section className="panel admin-form-panel">
         <SaleForm
           action={createSale}

@@ -2,6 +2,7 @@ import { deleteOrphanImages, imageUrl, insertImage } from "@/db/admin-queries";
 import { checkImage, IMAGE_MAX_BYTES } from "@/lib/admin/image";
 import { refusalResponse, requireMerchant } from "@/lib/auth/guards";
 import type { ImageUploadReply } from "@/lib/contract/admin-api";
+import { readCapped } from "@/lib/http/read-capped";
 import { crossSiteResponse } from "@/lib/http/same-origin";
 import { log } from "@/lib/log";
 
@@ -18,39 +19,18 @@ const json = (body: ImageUploadReply, status: number) =>
 const refuse = (error: string, status = 400) =>
   json({ status: "invalid", fieldErrors: { imageId: error } }, status);
 
-/** The body, or null once it passes `max` bytes (read no further than that). */
-async function readCapped(request: Request, max: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function POST(request: Request) {
   const g = await requireMerchant();
   if (!g.ok) return refusalResponse(g);
   const crossSite = crossSiteResponse(request);
   if (crossSite) return crossSite;
 
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > IMAGE_MAX_BYTES) return refuse("The image must be 2 MB or smaller", 413);
   const bytes = await readCapped(request, IMAGE_MAX_BYTES);
   if (!bytes) return refuse("The image must be 2 MB or smaller", 413);
   const checked = checkImage(bytes, request.headers.get("content-type") ?? "");
   if (!checked.ok) return refuse(checked.error, 400);
   try {
-    const id = await insertImage(checked.contentType, Buffer.from(bytes));
+    const id = await insertImage(checked.contentType, bytes);
     // Housekeeping rides on uploads (rare, merchant-only): drop day-old images nothing uses.
     void deleteOrphanImages().catch((error: unknown) =>
       log.warn({ err: error }, "admin: orphan image cleanup failed"),

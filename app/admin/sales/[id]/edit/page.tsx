@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminHead, saleTrail } from "@/components/admin/admin-head";
 import { phaseOf } from "@/components/admin/sale-phase-badge";
 import { SaleForm } from "@/components/admin/sale-form";
 import { getSaleForAdmin, listProductOptions } from "@/db/admin-queries";
+import { saleView } from "@/lib/catalog/views";
 import { env } from "@/lib/env";
 import { merchantForPage } from "../../../guard";
 import { updateSale } from "../../actions";
@@ -21,31 +23,14 @@ export default async function EditSalePage({ params }: Props) {
   const products = options.filter((p) => p.status === "active" || p.id === sale.productId);
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <nav className="breadcrumbs" aria-label="Breadcrumb">
-            <Link href="/admin/sales">Sales</Link> /{" "}
-            <Link href={`/admin/sales/${sale.id}`}>{sale.product.name}</Link> /{" "}
-            <span aria-current="page">Edit</span>
-          </nav>
-          <h1>Edit sale</h1>
-        </div>
-      </header>
+      <AdminHead trail={saleTrail(sale)} here="Edit" title="Edit sale" />
       {phase === "upcoming" ? (
         <section className="panel admin-form-panel">
           <SaleForm
             action={updateSale}
             products={products}
             minHoldSeconds={env().MIN_HOLD_SECONDS}
-            sale={{
-              id: sale.id,
-              productId: sale.productId,
-              startsAt: sale.startsAt.toISOString(),
-              endsAt: sale.endsAt.toISOString(),
-              stock: sale.stock,
-              perShopperLimit: sale.perShopperLimit,
-              holdSeconds: sale.holdSeconds,
-            }}
+            sale={saleView(sale)}
           />
         </section>
       ) : (

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AdminHead, saleTrail } from "@/components/admin/admin-head";
+import { AdminTable } from "@/components/admin/admin-table";
 import { LocalTime } from "@/components/admin/local-time";
 import { getSaleForAdmin, searchSaleOrders } from "@/db/admin-queries";
 import { pageCount, parseOrderSearch } from "@/lib/admin/orders";
@@ -33,24 +35,17 @@ export default async function SaleOrdersPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <header className="admin-head">
-        <div>
-          <nav className="breadcrumbs" aria-label="Breadcrumb">
-            <Link href="/admin/sales">Sales</Link> /{" "}
-            <Link href={`/admin/sales/${sale.id}`}>{sale.product.name}</Link> /{" "}
-            <span aria-current="page">Orders</span>
-          </nav>
-          <h1>Orders</h1>
-          <p className="muted">
-            {sale.orders.toLocaleString("en-US")} confirmed for {sale.product.name}
-          </p>
-        </div>
-        <div className="admin-actions">
+      <AdminHead
+        trail={saleTrail(sale)}
+        here="Orders"
+        title="Orders"
+        lead={`${sale.orders.toLocaleString("en-US")} confirmed for ${sale.product.name}`}
+        actions={
           <a href={csv} className="btn btn-secondary" download>
             Export CSV
           </a>
-        </div>
-      </header>
+        }
+      />
 
       <form className="admin-search" role="search" action={`/admin/sales/${sale.id}/orders`}>
         <label htmlFor="order-q" className="sr-only">
@@ -83,52 +78,41 @@ export default async function SaleOrdersPage({ params, searchParams }: Props) {
       {rows.length === 0 ? (
         <p className="admin-empty">{q ? "No orders match that search." : "No orders yet."}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="admin-table">
-            <caption className="sr-only">Orders for {sale.product.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Shopper</th>
-                <th scope="col">Order</th>
-                <th scope="col">Placed</th>
-                <th scope="col" className="num">
-                  Qty
-                </th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <span className="cell-two">
-                      <span>{o.name ?? "—"}</span>
-                      <span className="muted">{o.email}</span>
-                    </span>
-                  </td>
-                  <td className="mono">{o.id}</td>
-                  <td>
-                    <LocalTime iso={o.createdAt.toISOString()} compact />
-                  </td>
-                  <td className="num">{o.quantity}</td>
-                  <td className="num">{formatPrice(o.priceCents)}</td>
-                  <td>
-                    <span
-                      className={
-                        o.status === "confirmed" ? "badge badge-ok" : "badge badge-cancelled"
-                      }
-                    >
-                      {o.status === "confirmed" ? "Confirmed" : "Cancelled"}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          caption={`Orders for ${sale.product.name}`}
+          columns={[
+            "Shopper",
+            "Order",
+            "Placed",
+            { label: "Qty", num: true },
+            { label: "Price", num: true },
+            "Status",
+          ]}
+        >
+          {rows.map((o) => (
+            <tr key={o.id}>
+              <td>
+                <span className="cell-two">
+                  <span>{o.name ?? "—"}</span>
+                  <span className="muted">{o.email}</span>
+                </span>
+              </td>
+              <td className="mono">{o.id}</td>
+              <td>
+                <LocalTime iso={o.createdAt.toISOString()} compact />
+              </td>
+              <td className="num">{o.quantity}</td>
+              <td className="num">{formatPrice(o.priceCents)}</td>
+              <td>
+                <span
+                  className={o.status === "confirmed" ? "badge badge-ok" : "badge badge-cancelled"}
+                >
+                  {o.status === "confirmed" ? "Confirmed" : "Cancelled"}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
 
       {pages > 1 && (

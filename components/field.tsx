@@ -1,5 +1,3 @@
-import type { FormState } from "@/lib/admin/form-state";
-
 /** A labelled form field with its error (announced and linked) and an optional hint. */
 export function Field({
   name,
@@ -40,21 +38,5 @@ export function Field({
         </span>
       ) : null}
     </div>
-  );
-}
-
-/** The form-level message of an action state (failed, refused, or a form error). */
-export function FormMessage({ state }: { state: FormState }) {
-  const message =
-    state.status === "failed" || state.status === "refused"
-      ? state.message
-      : state.status === "invalid"
-        ? (state.formError ?? "Check the highlighted fields.")
-        : null;
-  if (!message) return null;
-  return (
-    <p className="form-error" role="alert">
-      {message}
-    </p>
   );
 }
