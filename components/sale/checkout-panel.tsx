@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { formatPrice } from "@/lib/catalog/views";
 import { placeOrderRetrying } from "@/lib/client/press";
 import { requestOrder } from "@/lib/client/sale-requests";
@@ -68,30 +68,19 @@ export function CheckoutPanel({ saleId, product }: Props) {
           </p>
         </div>
       ) : expired ? (
-        <div
-          className="result result-no"
-          role="alert"
-          data-testid="checkout-state"
-          data-status="expired"
-        >
+        <HoldGone status="expired" alert productSlug={product.slug} cta="Back to the product">
           <strong>Your hold has expired.</strong>
           <p>The unit went back to the drop for the next shopper in line.</p>
-          <Link className="btn btn-secondary" href={`/products/${product.slug}`}>
-            Back to the product
-          </Link>
-        </div>
+        </HoldGone>
       ) : noHold ? (
-        <div className="result result-no" data-testid="checkout-state" data-status="no_hold">
+        <HoldGone status="no_hold" productSlug={product.slug} cta="Go to the drop">
           <strong>You have no hold on this drop.</strong>
           <p>
             {noHold.status === "in_line"
               ? `You are #${noHold.position} in line; the drop’s page tells you when a unit is yours.`
               : "A hold is what Buy Now gives you: press it on the drop’s page to try for a unit."}
           </p>
-          <Link className="btn btn-secondary" href={`/products/${product.slug}`}>
-            Go to the drop
-          </Link>
-        </div>
+        </HoldGone>
       ) : holding ? (
         <>
           <p className="hold-timer" data-testid="checkout-state" data-status="holding">
@@ -123,6 +112,32 @@ export function CheckoutPanel({ saleId, product }: Props) {
           </button>
         </p>
       )}
+    </div>
+  );
+}
+
+/**
+ * Checkout without a hold to pay for: why, and the way back to the drop. Only a hold that ran
+ * out while the page watched is announced (`alert`): the other is what the page opened on.
+ */
+function HoldGone(props: {
+  status: "expired" | "no_hold";
+  alert?: boolean;
+  productSlug: string;
+  cta: string;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      className="result result-no"
+      role={props.alert ? "alert" : undefined}
+      data-testid="checkout-state"
+      data-status={props.status}
+    >
+      {props.children}
+      <Link className="btn btn-secondary" href={`/products/${props.productSlug}`}>
+        {props.cta}
+      </Link>
     </div>
   );
 }
