@@ -259,7 +259,7 @@ export function createOutboxWorker(options: OutboxOptions = {}) {
           delay = Math.min(intervalMs * 8, 5_000);
         }
         if (receipts && running) {
-          const sent = await receipts.runOnce().catch((error: unknown) => ({
+          const sent = await receipts.runIfDue().catch((error: unknown) => ({
             more: false,
             error: String(error),
           }));

@@ -44,6 +44,8 @@ import { recordFailure, takeOne } from "./store";
 /** How long one receipt's transaction may sit idle before PostgreSQL ends it (the claim lease). */
 const LEASE_MS = 60_000;
 const MAX_REFUSALS = 5;
+/** How long the outbox loop waits after a receipts pass that found nothing (see runIfDue). */
+const IDLE_MS = 1_000;
 
 export type ReceiptPass = {
   sent: number;
@@ -78,6 +80,8 @@ export function createReceiptSender(o: ReceiptSenderOptions) {
   pool.on("connect", (c) => c.on("error", () => {}));
   const lanes = Array.from({ length: s.pool }, () => new SmtpLane(s));
   let nextSlot = 0;
+  /** Until when runIfDue skips: the last pass found nothing to send. */
+  let idleUntil = 0;
 
   /** SMTP_MAX_PER_SECOND across this worker's lanes: each send waits for its slot. */
   async function pace() {
@@ -166,18 +170,30 @@ export function createReceiptSender(o: ReceiptSenderOptions) {
     }
   }
 
+  /** Sends due receipts on every lane until none is left or the pass's budget is spent. */
+  async function runOnce(): Promise<ReceiptPass> {
+    const pass: ReceiptPass = { sent: 0, retried: 0, failed: 0, more: false };
+    const quota = { left: o.budget ?? 200 };
+    await Promise.all(lanes.map((lane) => runLane(lane, quota, pass)));
+    pass.more = quota.left <= 0 && !pass.error;
+    // Idle connections are closed between busy spells: a provider drops them anyway.
+    if (!pass.more) lanes.forEach((l) => l.close());
+    const idle = !pass.error && !pass.more && pass.sent + pass.retried + pass.failed === 0;
+    idleUntil = idle ? Date.now() + IDLE_MS : 0;
+    return pass;
+  }
+
   return {
     settings: s,
-    /** Sends due receipts on every lane until none is left or the pass's budget is spent. */
-    async runOnce(): Promise<ReceiptPass> {
-      const pass: ReceiptPass = { sent: 0, retried: 0, failed: 0, more: false };
-      const quota = { left: o.budget ?? 200 };
-      await Promise.all(lanes.map((lane) => runLane(lane, quota, pass)));
-      pass.more = quota.left <= 0 && !pass.error;
-      // Idle connections are closed between busy spells: a provider drops them anyway.
-      if (!pass.more) lanes.forEach((l) => l.close());
-      return pass;
-    },
+    runOnce,
+    /**
+     * runOnce for the outbox worker's loop, which ticks every 250 ms: a pass that finds nothing
+     * still costs each lane a transaction, so after one the next waits IDLE_MS.
+     */
+    runIfDue: (): Promise<ReceiptPass> =>
+      Date.now() < idleUntil
+        ? Promise.resolve({ sent: 0, retried: 0, failed: 0, more: false })
+        : runOnce(),
     async close() {
       lanes.forEach((l) => l.close());
       await pool.end();
